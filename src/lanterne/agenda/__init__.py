@@ -1,0 +1,1 @@
+"""Agenda: event screenings, their enrichment by the cinemas, OpenAgenda and feeds."""

@@ -1,0 +1,3 @@
+"""Tables of the agenda domain."""
+
+from __future__ import annotations

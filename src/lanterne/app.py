@@ -1,0 +1,59 @@
+"""create_app(settings): every router is included here — the table of contents of Lanterne's URLs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from lanterne import __version__
+from lanterne.agenda.routes import router as agenda_router
+from lanterne.audience.routes import router as audience_router
+from lanterne.barometer.routes import router as barometer_router
+from lanterne.booking.routes import router as booking_router
+from lanterne.catalog.routes import router as catalog_router
+from lanterne.collect.routes import router as collect_router
+from lanterne.errors import InvalidValue, LanterneError
+from lanterne.portal.routes import mount_static
+from lanterne.portal.routes import router as portal_router
+from lanterne.publish.routes import router as publish_router
+from lanterne.runtime import Runtime
+from lanterne.settings import Settings
+
+ROUTERS = [
+    catalog_router,  # /health, /api/cinemas
+    collect_router,  # /api/v1/sync/…, /api/v1/push/… (box-office push)
+    publish_router,  # /data-fair/api/v1/datasets/…, /api/v1/datasets/…, /api/v1/catalog…
+    agenda_router,  # /evenements/…, /api/v1/events/…, feeds
+    booking_router,  # /pass/…, /api/v1/booking/…
+    barometer_router,  # /barometre, /api/v1/barometer/…
+    audience_router,  # /audience/tag.js, /audience/collect, …
+    portal_router,  # /, /datasets/{id}, /carte, /agenda, /embed/… (last: catches page paths)
+]
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LanterneError)
+    body: dict[str, object] = {"error": str(exc)}
+    if isinstance(exc, InvalidValue):
+        body.update(field=exc.field, reason=exc.reason, row=exc.row)
+    return JSONResponse(body, status_code=exc.status_code)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    runtime = runtime or Runtime(settings or Settings.load())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.close()
+
+    app = FastAPI(title="Lanterne", version=__version__, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.add_exception_handler(LanterneError, _domain_error)
+    for router in ROUTERS:
+        app.include_router(router)
+    mount_static(app)
+    return app

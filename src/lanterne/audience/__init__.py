@@ -1,0 +1,1 @@
+"""Audience: the union's pooled, consent-first audience of art-house moviegoers."""

@@ -1,0 +1,3 @@
+"""Tables of the audience domain."""
+
+from __future__ import annotations

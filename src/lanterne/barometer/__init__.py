@@ -1,0 +1,1 @@
+"""Barometer: the weekly Art et Essai admissions barometer against the market."""

@@ -1,0 +1,3 @@
+"""Tables of the barometer domain."""
+
+from __future__ import annotations

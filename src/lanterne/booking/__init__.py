@@ -1,0 +1,1 @@
+"""Booking: the youth culture pass flow — venues, offers, bookings, countermarks, reimbursements."""

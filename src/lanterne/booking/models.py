@@ -1,0 +1,3 @@
+"""Tables of the booking domain."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""HTTP routes of the booking domain: thin — parse, call one domain function, format."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

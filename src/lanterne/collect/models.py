@@ -1,0 +1,3 @@
+"""Tables of the collect domain."""
+
+from __future__ import annotations

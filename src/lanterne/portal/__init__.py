@@ -1,0 +1,1 @@
+"""Portal: the French web pages people use — tables, maps, agenda, downloads, embeds."""

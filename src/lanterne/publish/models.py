@@ -1,0 +1,3 @@
+"""Tables of the publish domain."""
+
+from __future__ import annotations

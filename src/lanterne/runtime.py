@@ -1,0 +1,34 @@
+"""What a running Lanterne holds: its settings and one database engine, created on first use.
+
+The web app and the CLI both build one `Runtime` and pass it down; nothing is created at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from lanterne.db import make_engine
+from lanterne.migrations import upgrade
+from lanterne.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url)
+        return self._engine
+
+    def migrate(self) -> None:
+        upgrade(self.engine)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

@@ -1,0 +1,36 @@
+"""The scheduled jobs of every domain, in one visible list, and the loop that runs them once.
+
+`lanterne worker` runs this loop alone; `lanterne serve` runs it in a background thread. Either way
+the database lease in `jobs.py` makes each job run once however many processes there are.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import time
+
+from lanterne.jobs import Job, run_due
+from lanterne.runtime import Runtime
+
+
+def scheduled_jobs(runtime: Runtime) -> list[Job]:
+    """Every domain's nightly and periodic jobs. Add a domain's job here in one line."""
+    hour, minute = (int(part) for part in runtime.settings.sync_time.split(":"))
+    nightly = time(hour, minute)
+    jobs: list[Job] = []
+    del nightly  # the domains add theirs: Job("sync", lambda: nightly_sync(runtime), daily_at=nightly)
+    return jobs
+
+
+def run_worker(runtime: Runtime, stop: threading.Event | None = None, poll_seconds: float = 30.0) -> None:
+    stop = stop or threading.Event()
+    jobs = scheduled_jobs(runtime)
+    while not stop.is_set():
+        run_due(runtime.engine, jobs)
+        stop.wait(poll_seconds)
+
+
+def start_background(runtime: Runtime) -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(target=run_worker, args=(runtime, stop), name="lanterne-jobs", daemon=True).start()
+    return stop
