@@ -63,11 +63,19 @@ class Rejected:
 
 @dataclass
 class Programme:
-    """One cinema's programme for a date window, as fetched from its source."""
+    """One cinema's programme for a date window, as fetched from its source.
+
+    `cursor`: where an incremental source (EMS's feed version) stopped; the sync engine stores it back in
+    the cinema's `connector_settings["cursor"]` after a successful run and the connector resumes from it.
+    `partial`: True when the source sent only what changed: the sync engine then inserts and updates but
+    cancels nothing, since a séance absent from a delta has not vanished.
+    """
 
     films: list[FilmRecord] = field(default_factory=list)
     showtimes: list[ShowtimeRecord] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    cursor: str | None = None
+    partial: bool = False
 
 
 @dataclass(frozen=True)
