@@ -6,19 +6,15 @@ and the agenda look like one site.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 
 from lanterne.runtime import Runtime
 from lanterne.settings import Settings
-
-PACKAGE = Path(__file__).parent
-TEMPLATE_DIRS = [PACKAGE / "templates", *sorted(PACKAGE.glob("*/templates"))]
+from lanterne.templating import ENVIRONMENT
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -39,12 +35,4 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def make_templates() -> Jinja2Templates:
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(path)) for path in TEMPLATE_DIRS]),
-        autoescape=select_autoescape(["html", "xml", "j2"]),
-    )
-    return Jinja2Templates(env=env)
-
-
-templates = make_templates()
+templates = Jinja2Templates(env=ENVIRONMENT)
