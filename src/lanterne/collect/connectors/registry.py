@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from lanterne.collect.connectors import cds, cgr, ems
+from lanterne.collect.connectors import cds, cgr, ems, spreadsheet
 from lanterne.collect.connectors.interface import Connector, ConnectorContext, ConnectorError, Factory
 
 BUILT_IN: dict[str, Factory] = {
     "cds": cds.CdsConnector,
     "cgr": cgr.CgrConnector,
     "ems": ems.EmsConnector,
+    "spreadsheet": spreadsheet.SpreadsheetConnector,
     # "cds": cds.CdsConnector,  — one line per vendor module
 }
 
