@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from lanterne.collect.connectors import cds, cgr, ems, spreadsheet
+from lanterne.collect.connectors import boost, cds, cgr, ems, spreadsheet
 from lanterne.collect.connectors.interface import Connector, ConnectorContext, ConnectorError, Factory
 
 BUILT_IN: dict[str, Factory] = {
+    "boost": boost.BoostConnector,
     "cds": cds.CdsConnector,
     "cgr": cgr.CgrConnector,
     "ems": ems.EmsConnector,
