@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from lanterne.collect.connectors import boost, cds, cgr, ems, spreadsheet
+from lanterne.collect.connectors import boost, cds, cgr, ems, monnaie, push, spreadsheet
 from lanterne.collect.connectors.interface import Connector, ConnectorContext, ConnectorError, Factory
 
 BUILT_IN: dict[str, Factory] = {
@@ -13,6 +13,8 @@ BUILT_IN: dict[str, Factory] = {
     "cds": cds.CdsConnector,
     "cgr": cgr.CgrConnector,
     "ems": ems.EmsConnector,
+    "monnaie": monnaie.MonnaieConnector,
+    "push": push.PushConnector,
     "spreadsheet": spreadsheet.SpreadsheetConnector,
     # "cds": cds.CdsConnector,  — one line per vendor module
 }
