@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
-from lanterne.barometer.figures import SEGMENTS, Admissions, Figure, week_figures
+from lanterne.barometer.figures import SEGMENTS, Admissions, Figure, all_figures
 from lanterne.barometer.models import BarometerFigure, MarketWeek, WeeklyAdmissions
 from lanterne.barometer.weeks import CinemaWeek
 from lanterne.catalog.models import Cinema
@@ -47,10 +47,9 @@ def reported_weeks(connection: Connection) -> list[CinemaWeek]:
 def compute(connection: Connection, weeks: list[CinemaWeek] | None = None) -> list[Figure]:
     admissions, categories = load_art_et_essai(connection)
     market = load_market(connection)
-    figures: list[Figure] = []
-    for week in weeks if weeks is not None else reported_weeks(connection):
-        figures += week_figures(week, admissions, categories, market)
-    return figures
+    return all_figures(
+        weeks if weeks is not None else reported_weeks(connection), admissions, categories, market
+    )
 
 
 def _row(figure: Figure) -> dict[str, object]:
