@@ -101,3 +101,19 @@ def test_an_unknown_week_is_a_clear_404_and_a_bad_one_a_400(demo_weeks: Engine, 
     assert httpx.get(f"{live_app}/api/v1/barometer/2019-W10").status_code == 404
     bad = httpx.get(f"{live_app}/api/v1/barometer/2026-W99")
     assert bad.status_code == 400 and bad.json()["field"] == "week"
+
+
+def test_the_barometre_dataset_serves_the_same_figures(demo_weeks: Engine, live_app: str) -> None:
+    lines = httpx.get(
+        f"{live_app}/data-fair/api/v1/datasets/barometre/lines",
+        params={"semaine_eq": "2026-W47", "select": "segment,entrees,evolution_cumul", "size": 20},
+    ).json()["results"]
+    api = httpx.get(f"{live_app}/api/v1/barometer/2026-W47").json()["lines"]
+    assert {r["segment"]: (r["entrees"], r["evolution_cumul"]) for r in lines} == {
+        a["segment"]: (a["admissions"], a["change_year_to_date"]) for a in api
+    }
+    csv_export = httpx.get(
+        f"{live_app}/api/v1/datasets/barometre/lines",
+        params={"format": "csv", "segment_eq": "Marché", "size": 200},
+    )
+    assert csv_export.status_code == 200 and csv_export.text.count("Marché") > 50
