@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from lanterne.collect.connectors import boost, cds, cgr, ems, monnaie, push, spreadsheet
+from lanterne.collect.connectors import allocine, boost, cds, cgr, ems, monnaie, push, spreadsheet
 from lanterne.collect.connectors.interface import Connector, ConnectorContext, ConnectorError, Factory
 
 BUILT_IN: dict[str, Factory] = {
+    "allocine": allocine.AllocineConnector,
     "boost": boost.BoostConnector,
     "cds": cds.CdsConnector,
     "cgr": cgr.CgrConnector,
