@@ -213,8 +213,6 @@ def _share(value: Any, scale: float) -> float | None:
         return None
     share *= scale
     if not 0 <= share <= 1 + 1e-9:
-        unit = "pourcentage" if scale != 1 else "fraction"
-        raise InvalidValue(
-            SHARE, f"{value} hors de 0–{100 if scale != 1 else 1} ({unit} attendu pour ce fichier)"
-        )
+        unit = "pourcentage attendu" if scale != 1 else "fraction attendue"
+        raise InvalidValue(SHARE, f"{value} hors de 0–{100 if scale != 1 else 1} ({unit} pour ce fichier)")
     return min(share, 1.0)
