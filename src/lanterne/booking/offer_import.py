@@ -82,7 +82,7 @@ def _offers_by_film(
 ) -> dict[int, int]:
     """Create the offers of films new to the venue; refresh film facts (never `active`) of the others."""
     existing = dict(
-        connection.execute(select(Offer.film_id, Offer.id).where(Offer.venue_id == venue.id)).tuples().all()
+        connection.execute(select(Offer.film_id, Offer.id).where(Offer.venue_id == venue.id)).all()
     )
     films = {row.film_id: row for row in showtimes}
     for film_id, row in films.items():

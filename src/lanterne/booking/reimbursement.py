@@ -101,7 +101,7 @@ def _custom_rule(connection: Connection, booking: Any, day: date) -> Any:
     in_range = and_(CustomRule.starts_on <= day, or_(CustomRule.ends_on.is_(None), CustomRule.ends_on >= day))
     for target in (CustomRule.offer_id == booking.offer_id, CustomRule.venue_id == booking.venue_id):
         rule = connection.execute(
-            select(CustomRule).where(target, in_range).order_by(CustomRule.starts_on.desc())
+            select(CustomRule.__table__).where(target, in_range).order_by(CustomRule.starts_on.desc())
         ).first()
         if rule is not None:
             return rule

@@ -62,7 +62,7 @@ def _path(parent: Any, tags: str, text: str) -> Any:
 def _transfers(engine: Engine, batch_id: int) -> tuple[Any, list[Any]]:
     with engine.connect() as connection:
         batch = connection.execute(
-            select(ReimbursementBatch).where(ReimbursementBatch.id == batch_id)
+            select(ReimbursementBatch.__table__).where(ReimbursementBatch.id == batch_id)
         ).first()
         if batch is None:
             raise NotFound(f"lot de remboursement {batch_id} inconnu")
