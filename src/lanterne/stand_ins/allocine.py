@@ -98,7 +98,7 @@ def showtime_of(show: Any, zone: ZoneInfo) -> dict[str, Any]:
 def edges_of(programme: Any, zone: ZoneInfo) -> Edges:
     """A neutral programme as movieShowtimeList edges: one per film, its séances inside."""
     ids = allocine_ids(programme.films)
-    edges = {
+    edges: dict[str, dict[str, Any]] = {
         f.external_id: {"node": {"movie": movie_of(f, ids[f.external_id]), "showtimes": []}}
         for f in programme.films
     }

@@ -57,7 +57,8 @@ def numeric_ids(keys: Iterable[str]) -> dict[str, int]:
 def cds_time(moment: datetime, zone: ZoneInfo) -> str:
     """CDS writes local time with a compact offset: 2022-06-20T11:00:00.000+0200."""
     local = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
-    return local.strftime("%Y-%m-%dT%H:%M:%S.000%z")
+    text = local.replace(microsecond=0).isoformat(timespec="milliseconds")  # much faster than strftime
+    return text[:-3] + text[-2:]
 
 
 class OptionBook:

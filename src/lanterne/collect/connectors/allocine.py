@@ -250,12 +250,14 @@ class AllocineConnector:
             connection = self._connection(query, {**params, "after": after} if after else params)
             yield from (edge.get("node") for edge in connection["edges"] if isinstance(edge, dict))
             page = connection.get("pageInfo")
-            more = isinstance(page, dict) and page.get("hasNextPage") and page.get("endCursor")
-            if not more or not connection["edges"]:
+            following = (
+                str(page.get("endCursor") or "") if isinstance(page, dict) and page.get("hasNextPage") else ""
+            )
+            if not following or not connection["edges"]:
                 return
-            if page["endCursor"] == after:
+            if following == after:
                 raise ConnectorError(f"Allociné repeats the cursor {after!r} on {query}")
-            after = str(page["endCursor"])
+            after = following
         raise ConnectorError(f"Allociné sent more than {MAX_PAGES} pages of {query}")
 
     def _connection(self, query: str, params: dict[str, str]) -> dict[str, Any]:

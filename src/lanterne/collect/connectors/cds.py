@@ -127,22 +127,31 @@ def is_format(option: CdsMediaOption) -> bool:
     return (option.ticketlabel or "").upper() in FORMAT_WORDS
 
 
-def option_traits(options: list[CdsMediaOption]) -> dict[str, Any]:
+def meaning_of(option: CdsMediaOption) -> tuple[str, str | None] | None:
+    """What one media option says of a show: an event (and its headline), a version, a format."""
+    if EVENT_OPTION in (folded(option.label), folded(option.ticketlabel)):
+        headline = option.ticketlabel if folded(option.ticketlabel) != EVENT_OPTION else None
+        return "event", headline or None  # the headline is what the box office prints on the ticket
+    if is_version(option):
+        return "version", option.ticketlabel or option.label
+    if is_format(option):
+        return "format", option.ticketlabel
+    return None
+
+
+def option_traits(meanings: list[tuple[str, str | None]]) -> dict[str, Any]:
     """A show's media options say its version, its picture format and whether it is an event."""
     traits: dict[str, Any] = {"version": None, "format": None, "is_event": False, "event_headline": None}
-    for option in options:
-        if EVENT_OPTION in (folded(option.label), folded(option.ticketlabel)):
+    for kind, word in meanings:
+        if kind == "event":
             traits["is_event"] = True
-            if option.ticketlabel and folded(option.ticketlabel) != EVENT_OPTION:
-                traits["event_headline"] = option.ticketlabel  # what the box office prints on the ticket
-        elif is_version(option) and traits["version"] is None:
-            traits["version"] = option.ticketlabel or option.label
-        elif is_format(option) and traits["format"] is None:
-            traits["format"] = option.ticketlabel
+            traits["event_headline"] = traits["event_headline"] or word
+        elif traits[kind] is None:
+            traits[kind] = word
     return traits
 
 
-Options = dict[int | str, CdsMediaOption]
+Meanings = dict[int | str, tuple[str, str | None] | None]
 Screens = dict[int | str, CdsScreen]
 
 
@@ -153,7 +162,7 @@ def screen_of(show: CdsShow, screens: Screens) -> str | None:
     return (screen.name if screen else None) or str(show.screenid.id)
 
 
-def showtime_of(show: CdsShow, options: Options, screens: Screens, zone: ZoneInfo) -> ShowtimeRecord:
+def showtime_of(show: CdsShow, meanings: Meanings, screens: Screens, zone: ZoneInfo) -> ShowtimeRecord:
     ids = [link.mediaoptionsid.id for link in show.showsMediaoptionsCollection]
     return ShowtimeRecord(
         external_id=str(show.id),
@@ -161,7 +170,7 @@ def showtime_of(show: CdsShow, options: Options, screens: Screens, zone: ZoneInf
         starts_at=show.showtime if show.showtime.tzinfo else show.showtime.replace(tzinfo=zone),
         screen=screen_of(show, screens),
         cancelled=show.canceled,
-        **option_traits([options[i] for i in ids if i in options]),
+        **option_traits([m for m in (meanings.get(i) for i in ids) if m]),
     )
 
 
@@ -184,6 +193,7 @@ class CdsConnector:
         if self.cinema_id not in cinemas:
             raise ConnectorError(f"CDS account {self.account_id} has no cinema {self.cinema_id!r} (cinemas)")
         options = parse_all(self._get("mediaoptions"), CdsMediaOption, "media option", rejected)
+        meanings = {option_id: meaning_of(option) for option_id, option in options.items()}
         screens = parse_all(self._get("screens"), CdsScreen, "screen", rejected)
         media = parse_all(self._get("media"), CdsMedia, "media", rejected)
         zone = ZoneInfo(self.context.timezone)
@@ -191,7 +201,7 @@ class CdsConnector:
             if show.deleted or not window.start <= local_date(show.showtime, zone) <= window.end:
                 continue  # a deleted show vanishes: the sync engine cancels what disappeared
             if show.mediaid.id in media:
-                programme.showtimes.append(showtime_of(show, options, screens, zone))
+                programme.showtimes.append(showtime_of(show, meanings, screens, zone))
             else:
                 rejected.append(
                     Rejected(f"show {show.id}", "mediaid", f"media {show.mediaid.id} unknown or rejected")
