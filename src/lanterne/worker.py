@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from datetime import time
 
+from lanterne.collect.sync import sync_all
 from lanterne.jobs import Job, run_due
 from lanterne.runtime import Runtime
 
@@ -17,8 +18,9 @@ def scheduled_jobs(runtime: Runtime) -> list[Job]:
     """Every domain's nightly and periodic jobs. Add a domain's job here in one line."""
     hour, minute = (int(part) for part in runtime.settings.sync_time.split(":"))
     nightly = time(hour, minute)
-    jobs: list[Job] = []
-    del nightly  # the domains add theirs: Job("sync", lambda: nightly_sync(runtime), daily_at=nightly)
+    jobs: list[Job] = [
+        Job("sync", run=lambda: sync_all(runtime), daily_at=nightly),
+    ]
     return jobs
 
 
