@@ -243,3 +243,15 @@ def test_real_boost_payloads(shared_dir: Path) -> None:
         "263242",
     )
     assert {s.version for s in september.showtimes} == {"VO", "VF"} and not september.rejected
+
+
+def test_seances_of_a_film_boost_cannot_name_are_rejected(boost: tuple[str, BoostBoxOffice]) -> None:
+    shows = json.loads((FIXTURES / "boost_showtimes.json").read_text())[:2]
+    shows[1] = {**shows[1], "film": {"id": 999}}
+    boost[1].add_cinema("nameless", "u", "p", shows)
+    programme = connector(boost[0], api_url=f"{boost[0]}/nameless", username="u", password="p").fetch(
+        DECEMBER
+    )
+    assert [s.external_id for s in programme.showtimes] == ["40001"]
+    assert [(r.record, r.field) for r in programme.rejected] == [("showtime 40002", "film")]
+    assert [f.external_id for f in programme.films] == ["301"]

@@ -122,7 +122,7 @@ class BoostConnector:
 
     def fetch(self, window: Window) -> Programme:
         programme, zone = Programme(), ZoneInfo(self.context.timezone)
-        films: dict[int, BoostFilm] = {}
+        films: dict[int, BoostFilm | None] = {}
         for raw in self._showtimes(window):
             try:
                 show = BoostShowtime.model_validate(raw)
@@ -131,11 +131,17 @@ class BoostConnector:
                 key = raw.get("id", "?") if isinstance(raw, dict) else "?"
                 programme.rejected.append(Rejected(f"showtime {key}", field, reason))
                 continue
-            if window.start <= aware(show.showDate, zone).astimezone(zone).date() <= window.end:
-                film = films.get(show.film.id) or self._film(show.film)
-                films[film.id] = film
+            if not window.start <= aware(show.showDate, zone).astimezone(zone).date() <= window.end:
+                continue
+            if show.film.id not in films:
+                films[show.film.id] = self._film(show.film)
+            film = films[show.film.id]
+            if film is None:
+                reason = f"film {show.film.id} has no title, even in its details"
+                programme.rejected.append(Rejected(f"showtime {show.id}", "film", reason))
+            else:
                 programme.showtimes.append(showtime_of(show, film, zone))
-        programme.films = [film_of(film) for film in films.values()]
+        programme.films = [film_of(film) for film in films.values() if film]
         return programme
 
     def _showtimes(self, window: Window) -> Iterator[Any]:
@@ -155,26 +161,29 @@ class BoostConnector:
                 return
         raise ConnectorError(f"Boost sent more than {MAX_PAGES} pages on GET {self.api_url}{path}")
 
-    def _film(self, film: BoostFilm) -> BoostFilm:
-        """A séance normally embeds its film; one that carries only the id sends us to the details."""
+    def _film(self, film: BoostFilm) -> BoostFilm | None:
+        """A séance normally embeds its film; one that carries only the id sends us to the details.
+        None when Boost knows no such film (404) or gives it no title: its séances are rejected."""
         if film.titleCnc:
             return film
-        body = self._get(f"api/films/{film.id}", {})
+        url = f"{self.api_url}api/films/{film.id}"
+        body = self._get(f"api/films/{film.id}", {}, missing_ok=True)
         details = body.get("data", body) if isinstance(body, dict) else body
         try:
-            return BoostFilm.model_validate(details)
+            found = BoostFilm.model_validate(details) if body is not None else None
         except ValidationError as exc:
-            raise ConnectorError(
-                f"Boost sent an unreadable film on GET {self.api_url}api/films/{film.id}"
-            ) from exc
+            raise ConnectorError(f"Boost sent an unreadable film on GET {url}") from exc
+        return found if found and found.titleCnc else None
 
-    def _get(self, path: str, params: dict[str, Any]) -> Any:
+    def _get(self, path: str, params: dict[str, Any], missing_ok: bool = False) -> Any:
         """GET with the token; a 401 means it expired early: log in again once and retry."""
         url = f"{self.api_url}{path}"
         response = self._send(url, params)
         if response.status_code == 401:
             self._token = None
             response = self._send(url, params)
+        if missing_ok and response.status_code == 404:
+            return None
         if response.status_code in (401, 403):
             raise ConnectorError(f"Boost refused a fresh token (HTTP {response.status_code}) on GET {url}")
         if response.status_code != 200:
