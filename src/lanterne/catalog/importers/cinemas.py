@@ -23,6 +23,7 @@ from lanterne.catalog.importers.loading import (
     accepted,
     batches,
     first_occurrence,
+    table_of,
     upsert,
 )
 from lanterne.catalog.importers.tabular import Header, Record, open_table
@@ -89,10 +90,10 @@ def load(connection: Connection, batch: list[tuple[Row, list[Row]]], year: int, 
     current = [row for row, _ in batch if newest.get(row["id"], 0) <= year]
     kept = len(batch) - len(current)
     report.count(CINEMAS).unchanged += kept
-    upsert(connection, Cinema.__table__, ("id",), current, report.count(CINEMAS))
+    upsert(connection, table_of(Cinema), ("id",), current, report.count(CINEMAS))
     admissions = [entry for _, entries in batch for entry in entries]
     upsert(
-        connection, CinemaAdmissions.__table__, ("cinema_id", "year"), admissions, report.count(ADMISSIONS)
+        connection, table_of(CinemaAdmissions), ("cinema_id", "year"), admissions, report.count(ADMISSIONS)
     )
     return kept
 

@@ -8,7 +8,7 @@ shared by several films is reported as ambiguous, never guessed; rows that match
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +67,12 @@ def import_accessible(
 
 
 def import_film_list(
-    engine: Engine, path: Path, flags: dict[str, Sequence[str]], progress: Progress | None, *, replace: bool
+    engine: Engine,
+    path: Path,
+    flags: Mapping[str, Sequence[str]],
+    progress: Progress | None,
+    *,
+    replace: bool,
 ) -> ImportReport:
     report = ImportReport(path.name)
     report.count(MARKED)
@@ -86,13 +91,13 @@ def import_film_list(
     return report
 
 
-def _flag_columns(header: Header, flags: dict[str, Sequence[str]]) -> dict[str, Sequence[str]]:
+def _flag_columns(header: Header, flags: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:
     """The flags this file sets: those whose column it has, or every flag when it has none of them."""
     present = {flag: names for flag, names in flags.items() if names and header.has(tuple(names))}
     return present or {flag: () for flag in flags}
 
 
-def parse(record: Record, columns: dict[str, Sequence[str]]) -> Wanted:
+def parse(record: Record, columns: Mapping[str, Sequence[str]]) -> Wanted:
     visa_cell = record.get(VISA)
     title = cells.text(record.get(TITLE), "titre", 300)
     if title is None and cells.is_empty(visa_cell):
@@ -127,15 +132,16 @@ def match(connection: Connection, batch: list[Wanted], report: ImportReport) -> 
     by_visa = dict(connection.execute(select(Film.visa, Film.id).where(Film.visa.in_(visas))).all())
     keys = {key for row in batch for key in (_keys(row)[0], *_keys(row)[1])}
     by_key: dict[str, list[int]] = defaultdict(list)
-    for key, film_id in connection.execute(select(Film.match_key, Film.id).where(Film.match_key.in_(keys))):
-        by_key[key].append(film_id)
+    for key, known in connection.execute(select(Film.match_key, Film.id).where(Film.match_key.in_(keys))):
+        by_key[str(key)].append(known)
     found: dict[str, set[int]] = defaultdict(set)
     for row in batch:
-        film_id = by_visa.get(row.visa) if row.visa else None
+        film_id: int | None = by_visa.get(row.visa) if row.visa else None
         if film_id is None:
             film_id = _by_key(row, by_key, report)
-        for flag in row.flags if film_id is not None else ():
-            found[flag].add(film_id)
+        if film_id is not None:
+            for flag in row.flags:
+                found[flag].add(film_id)
     return found
 
 

@@ -24,6 +24,7 @@ from lanterne.catalog.importers.loading import (
     accepted,
     batches,
     same,
+    table_of,
     update_rows,
 )
 from lanterne.catalog.importers.tabular import Record, open_table
@@ -171,9 +172,9 @@ def load(connection: Connection, batch: list[Row], report: ImportReport) -> None
     counts.inserted += len(inserts)
     counts.updated += len(updates)
     if inserts:
-        connection.execute(Film.__table__.insert(), inserts)
+        connection.execute(table_of(Film).insert(), inserts)
     if updates:
-        update_rows(connection, Film.__table__, ("id",), updates)
+        update_rows(connection, table_of(Film), ("id",), updates)
 
 
 def _first(stored: Any, published: Any) -> Any:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
 
@@ -70,6 +70,11 @@ class ImportReport:
             lines.append(f"{len(self.unmatched)} ligne(s) sans film correspondant :")
             lines.extend(f"  {error}" for error in self.unmatched)
         return lines
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a mapped class, typed as one (bulk statements are written in Core)."""
+    return cast(Table, model.__table__)
 
 
 def batches(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:

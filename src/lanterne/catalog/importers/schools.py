@@ -21,6 +21,7 @@ from lanterne.catalog.importers.loading import (
     accepted,
     batches,
     first_occurrence,
+    table_of,
     upsert,
 )
 from lanterne.catalog.importers.tabular import Record, open_table
@@ -42,7 +43,7 @@ def import_schools(engine: Engine, path: Path, progress: Progress | None = None)
         parsed = accepted(table.records, parse, report)
         keyed = ((row["uai"], where, row) for where, row in parsed)
         for batch in batches(first_occurrence(keyed, {}, report, UAI)):
-            upsert(connection, School.__table__, ("uai",), batch, counts)
+            upsert(connection, table_of(School), ("uai",), batch, counts)
             if progress:
                 progress(report.read, table.total)
     return report
