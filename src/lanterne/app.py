@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from lanterne import __version__
@@ -18,6 +19,8 @@ from lanterne.collect.routes import router as collect_router
 from lanterne.errors import InvalidValue, LanterneError
 from lanterne.portal.routes import mount_static
 from lanterne.portal.routes import router as portal_router
+from lanterne.publish.caching import CORS_OPEN_READS
+from lanterne.publish.ratelimit import RateLimitMiddleware
 from lanterne.publish.routes import router as publish_router
 from lanterne.runtime import Runtime
 from lanterne.settings import Settings
@@ -56,4 +59,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for router in ROUTERS:
         app.include_router(router)
     mount_static(app)
+    app.add_middleware(RateLimitMiddleware, runtime=runtime)  # shared counters: Redis or the database
+    app.add_middleware(CORSMiddleware, **CORS_OPEN_READS)  # outermost: a 429 is readable cross-origin too
     return app

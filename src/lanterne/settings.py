@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     rate_limit_anonymous: int = 600
     rate_limit_key: int = 1200
     exports_dir: str = Field(default="exports", description="Where whole-dataset files are cached")
+    producer: str = Field(default="Union des cinémas indépendants", description="Credited in datasets")
 
     # Tiles for the portal's maps; the pages stay usable when they cannot load.
     tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

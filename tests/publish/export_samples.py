@@ -46,7 +46,6 @@ class SampleDataset:
     end_column: str | None = "showend"
     summary_column: str | None = "filmtitle"
     uid_column: str | None = "showid"
-    uid_prefix: str = "showtime"
     status_column: str | None = "status"
     url_column: str | None = "showurl"
     department_column: str | None = "departement"

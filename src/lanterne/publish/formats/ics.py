@@ -40,6 +40,8 @@ OVERSEAS_ZONES = {
     "988": "Pacific/Noumea",
 }
 BATCH = 200
+# A séance keeps one UID whichever dataset lists it (an event screening is a showtime too).
+UID_PREFIXES = {"programmation-cinemas": "showtime", "evenements-cinemas": "showtime"}
 CANCELLED = ("cancelled", "annulée", "annule", "annulee")
 
 
@@ -60,7 +62,7 @@ class Layout:
         self.location = [i for i in (column_index(columns, n) for n in names) if i is not None]
         geo = getattr(dataset, "geo", None) or (None, None)
         self.lat, self.lon = column_index(columns, geo[0]), column_index(columns, geo[1])
-        self.uid_prefix = getattr(dataset, "uid_prefix", None) or dataset.id
+        self.uid_prefix = getattr(dataset, "uid_prefix", None) or UID_PREFIXES.get(dataset.id, dataset.id)
 
 
 def zone_of(department: Any) -> str:
