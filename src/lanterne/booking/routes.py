@@ -1,7 +1,0 @@
-"""HTTP routes of the booking domain: thin — parse, call one domain function, format."""
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-router = APIRouter()
