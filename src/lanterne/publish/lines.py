@@ -1,0 +1,218 @@
+"""Running a `lines` query: keyset pages on indexed keys, rows encoded straight from the cursor.
+
+The hot path of the open-data API: no ORM objects and no model per row, one connection for the
+count and the rows, JSON by orjson; other formats go through `publish.formats.write`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from sqlalchemy import Engine, Select, and_, false, func, literal, or_, select, tuple_
+
+from lanterne.errors import InvalidValue, NotFound
+from lanterne.publish import formats
+from lanterne.publish.datasets import DATASETS, Dataset
+from lanterne.publish.params import PARIS
+from lanterne.publish.query import MAX_SIZE, Filters, LinesQuery, SortKey, encode_cursor, parse_lines
+from lanterne.publish.search import connect, ensure_fresh
+
+BATCH = 1000
+JSON_TYPE = "application/json"
+
+
+@dataclass
+class Page:
+    rows: Sequence[Any]
+    total: int | None
+    next_params: dict[str, str] | None  # what changes in the query string for the next page
+
+
+@dataclass
+class Answer:
+    """What a route sends back: bytes (JSON) or a stream of chunks (other formats), with headers."""
+
+    body: bytes | Iterator[bytes]
+    media_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def dataset_of(dataset_id: str) -> Dataset:
+    dataset = DATASETS.get(dataset_id)
+    if dataset is None:
+        raise NotFound(f"jeu de données inconnu : « {dataset_id} » ; voir /api/v1/datasets")
+    return dataset
+
+
+def _bind(expression: Any, value: Any) -> Any:
+    return literal(value, type_=expression.type)
+
+
+def _order(key: SortKey) -> Any:
+    """NULLs sort as the smallest values on both databases (SQLite's own rule), so cursors agree."""
+    expression = key.column.expression
+    if not key.column.nullable:
+        return expression.desc() if key.descending else expression.asc()
+    return expression.desc().nulls_last() if key.descending else expression.asc().nulls_first()
+
+
+def _strictly_after(key: SortKey, value: Any) -> Any:
+    expression = key.column.expression
+    if value is None:
+        return false() if key.descending else expression.isnot(None)
+    if not key.descending:
+        return expression > _bind(expression, value)
+    before = expression < _bind(expression, value)
+    return or_(before, expression.is_(None)) if key.column.nullable else before
+
+
+def _equal(key: SortKey, value: Any) -> Any:
+    expression = key.column.expression
+    return expression.is_(None) if value is None else expression == _bind(expression, value)
+
+
+def keyset(sort: tuple[SortKey, ...], values: tuple[Any, ...]) -> Any:
+    """Rows after the cursor's row in the sort order; one row-value comparison when the index allows it."""
+    same_direction = len({key.descending for key in sort}) == 1
+    if same_direction and all(not key.column.nullable for key in sort):
+        expressions = [key.column.expression for key in sort]
+        row = tuple_(*expressions)
+        bound = tuple_(*(_bind(e, v) for e, v in zip(expressions, values, strict=True)))
+        return row < bound if sort[0].descending else row > bound
+    condition = _strictly_after(sort[-1], values[-1])
+    for key, value in zip(reversed(sort[:-1]), reversed(values[:-1]), strict=True):
+        condition = or_(_strictly_after(key, value), and_(_equal(key, value), condition))
+    return condition
+
+
+def base_select(dataset: Dataset, filters: Filters, *columns: Any) -> Select[Any]:
+    return select(*columns).select_from(dataset.source).where(dataset.condition(), *filters.conditions)
+
+
+def statement(query: LinesQuery, limit: int | None) -> Select[Any]:
+    """Selected columns, then the sort values (the next cursor is read from them)."""
+    selected = [column.expression.label(f"c{i}") for i, column in enumerate(query.columns)]
+    sorted_by = [key.column.expression.label(f"s{i}") for i, key in enumerate(query.sort)]
+    stmt = base_select(query.dataset, query.filters, *selected, *sorted_by)
+    if query.after is not None:
+        stmt = stmt.where(keyset(query.sort, query.after))
+    stmt = stmt.order_by(*(_order(key) for key in query.sort))
+    if query.page is not None:
+        stmt = stmt.offset((query.page - 1) * query.size)
+    return stmt if limit is None else stmt.limit(limit)
+
+
+def count(engine: Engine, dataset: Dataset, filters: Filters) -> int:
+    """Matching rows; the whole dataset's count comes from its short-lived cache."""
+    if not filters.conditions:
+        return dataset.count(engine)
+    with connect(engine) as connection:
+        return int(connection.execute(base_select(dataset, filters, func.count())).scalar() or 0)
+
+
+def fetch_page(engine: Engine, query: LinesQuery) -> Page:
+    ensure_fresh(engine, query.filters.searched)
+    with connect(engine) as connection:
+        rows = connection.execute(statement(query, query.size + 1)).all() if query.size else []
+    total = count(engine, query.dataset, query.filters) if query.count else None
+    more = len(rows) > query.size
+    rows = rows[: query.size]
+    next_params: dict[str, str] | None = None
+    if more and query.page is not None:
+        next_params = {"page": str(query.page + 1)} if (query.page + 1) * query.size <= MAX_SIZE else None
+    elif more:
+        width = len(query.columns)
+        next_params = {"after": encode_cursor(tuple(rows[-1][width:]))}
+    return Page(rows, total, next_params)
+
+
+def next_url(url: str, params: Sequence[tuple[str, str]], changes: dict[str, str]) -> str:
+    kept = [(name, value) for name, value in params if name not in ("after", "page")]
+    return f"{url}?{urlencode([*kept, *changes.items()], safe=',:')}"
+
+
+def json_body(query: LinesQuery, page: Page, following: str | None) -> bytes:
+    """Data Fair's shape, `{"total", "next", "results"}`; times in Paris time with their offset."""
+    names = [column.name for column in query.columns]
+    times = [i for i, column in enumerate(query.columns) if column.type == "datetime"]
+    width = len(names)
+    results = []
+    for row in page.rows:
+        values = list(row[:width])
+        for i in times:
+            if values[i] is not None:
+                values[i] = values[i].astimezone(PARIS)
+        results.append(dict(zip(names, values, strict=True)))
+    body: dict[str, Any] = {}
+    if page.total is not None:
+        body["total"] = page.total
+    if following:
+        body["next"] = following
+    body["results"] = results
+    return orjson.dumps(body)
+
+
+def export_options(engine: Engine, query: LinesQuery, base_url: str) -> dict[str, Any]:
+    return {**query.options, "base_url": base_url, "last_updated": query.dataset.last_updated(engine)}
+
+
+def file_headers(query: LinesQuery) -> dict[str, str]:
+    return {"content-disposition": f'attachment; filename="{formats.filename(query.dataset, query.format)}"'}
+
+
+def lines(
+    engine: Engine, dataset_id: str, params: Sequence[tuple[str, str]], url: str, base_url: str
+) -> Answer:
+    """`GET …/lines`: one page of rows as JSON (or a file), the next page's URL in `next` and `Link`."""
+    query = parse_lines(dataset_of(dataset_id), _single(params))
+    if query.format != "json":
+        formats.check(query.format, query.dataset, query.columns, query.options)
+    page = fetch_page(engine, query)
+    following = next_url(url, params, page.next_params) if page.next_params else None
+    headers = {"link": f'<{following}>; rel="next"'} if following else {}
+    if query.format == "json":
+        return Answer(json_body(query, page, following), JSON_TYPE, headers)
+    width = len(query.columns)
+    rows = (tuple(row[:width]) for row in page.rows)
+    options = export_options(engine, query, base_url)
+    chunks = formats.write(query.format, query.dataset, list(query.columns), rows, options)
+    return Answer(chunks, formats.CONTENT_TYPES[query.format], {**headers, **file_headers(query)})
+
+
+def stream_rows(engine: Engine, query: LinesQuery) -> Iterator[tuple[Any, ...]]:
+    """Every matching row, read a thousand at a time; the connection closes when the client leaves."""
+    width = len(query.columns)
+    with connect(engine) as connection:
+        result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
+            statement(query, None)
+        )
+        for partition in result.partitions(BATCH):
+            for row in partition:
+                yield tuple(row[:width])
+
+
+def full(engine: Engine, dataset_id: str, params: Sequence[tuple[str, str]], base_url: str) -> Answer:
+    """`GET …/full`: the whole (filtered, sorted) dataset as a file, streamed in constant memory."""
+    single = _single(params)
+    single.setdefault("format", "csv")
+    for name in ("size", "page", "after"):
+        if name in single:
+            raise InvalidValue(name, "sans objet pour un export complet : utilisez …/lines")
+    query = parse_lines(dataset_of(dataset_id), single)
+    if query.format == "json":
+        raise InvalidValue("format", f"un format de fichier parmi : {', '.join(formats.FORMATS)}")
+    formats.check(query.format, query.dataset, query.columns, query.options)
+    ensure_fresh(engine, query.filters.searched)
+    options = export_options(engine, query, base_url)
+    rows = stream_rows(engine, query)
+    chunks = formats.write(query.format, query.dataset, list(query.columns), rows, options)
+    return Answer(chunks, formats.CONTENT_TYPES[query.format], file_headers(query))
+
+
+def _single(params: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Data Fair reads each parameter once; the last value wins, as in most web frameworks."""
+    return dict(params)

@@ -1,0 +1,212 @@
+"""Full-text search of the datasets: words folded (accents, case) into one table, matched by prefix.
+
+A plain table on both databases (no FTS5, no tsvector), so "ete" finds "L'Été dernier" alike on SQLite and
+PostgreSQL; it is kept in step with the catalog by re-reading only the rows changed since the last pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    Select,
+    String,
+    Table,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Text
+
+from lanterne.catalog.identity import fold
+from lanterne.catalog.models import Cinema, Film, School, Showtime
+from lanterne.db import Base, UTCDateTime
+
+WORD_LENGTH = 60
+MAX_WORDS = 10
+
+search_words = Table(
+    "search_words",
+    Base.metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("word", String(WORD_LENGTH), primary_key=True),
+    Column("key", String(20), primary_key=True),
+)
+search_marks = Table(
+    "search_marks",
+    Base.metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("indexed_until", UTCDateTime, nullable=True),
+)
+# A dataset's "last update" is asked on every request (ETag): the newest séance seen must be an index seek.
+showtimes_last_seen = Index("ix_showtimes_last_seen_at", Showtime.__table__.c.last_seen_at)
+# …and so is "has the catalog changed since the search words were written?"
+films_updated = Index("ix_films_updated_at", Film.__table__.c.updated_at)
+cinemas_updated = Index("ix_cinemas_updated_at", Cinema.__table__.c.updated_at)
+schools_updated = Index("ix_schools_updated_at", School.__table__.c.updated_at)
+
+ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝ"
+PLAIN = "aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuy"
+_FOLD_TABLE = str.maketrans(ACCENTED, PLAIN)
+
+
+def fold_text(value: str) -> str:
+    """Accents and case away, punctuation kept: the Python twin of the SQL `Folded` expression."""
+    return value.translate(_FOLD_TABLE).lower()
+
+
+class Folded(FunctionElement[str]):
+    """A text column with accents and case folded in SQL, for substring filters on any column."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(Folded)
+def _folded_sqlite(element: Folded, compiler: Any, **kw: Any) -> str:
+    # SQLite has neither translate() nor a Unicode lower(), and nesting 53 replace() overflows its
+    # parser: `connect` gives each connection our Python fold instead.
+    return f"lanterne_fold({compiler.process(element.clauses, **kw)})"
+
+
+def _fold_or_none(value: Any) -> str | None:
+    return None if value is None else fold_text(str(value))
+
+
+@contextmanager
+def connect(engine: Engine) -> Iterator[Connection]:
+    """A connection on which `Folded` works: SQLite learns the fold function (a few microseconds)."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            raw = connection.connection.driver_connection
+            raw.create_function("lanterne_fold", 1, _fold_or_none, deterministic=True)  # type: ignore[union-attr]
+        yield connection
+
+
+@compiles(Folded, "postgresql")
+def _folded_postgresql(element: Folded, compiler: Any, **kw: Any) -> str:
+    return f"lower(translate({compiler.process(element.clauses, **kw)}, '{ACCENTED}', '{PLAIN}'))"
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """A catalog table whose text columns feed the search words, keyed by its primary key."""
+
+    kind: str
+    key: Any
+    fields: tuple[Any, ...]
+    updated: Any
+    integer_key: bool = True
+
+
+FILMS = TextSource(
+    "films",
+    Film.__table__.c.id,
+    tuple(Film.__table__.c[name] for name in ("title", "original_title", "directors", "cast", "genres")),
+    Film.__table__.c.updated_at,
+)
+CINEMAS = TextSource(
+    "cinemas",
+    Cinema.__table__.c.id,
+    tuple(Cinema.__table__.c[name] for name in ("name", "commune", "operator")),
+    Cinema.__table__.c.updated_at,
+)
+SCHOOLS = TextSource(
+    "schools",
+    School.__table__.c.uai,
+    tuple(School.__table__.c[name] for name in ("name", "commune", "kind")),
+    School.__table__.c.updated_at,
+    integer_key=False,
+)
+SOURCES = (FILMS, CINEMAS, SCHOOLS)
+
+
+def query_words(q: str) -> list[str]:
+    """The folded words of a search; the last ones are dropped past ten so a search stays cheap."""
+    words = [word[:WORD_LENGTH] for word in fold(q.replace("œ", "oe").replace("Œ", "oe")).split()]
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+def _upper_bound(prefix: str) -> str | None:
+    """The first word after every word starting with `prefix` ([0-9a-z] only, ordered alike everywhere)."""
+    chars = list(prefix)
+    while chars:
+        last = chars.pop()
+        if last == "9":
+            return "".join(chars) + "a"
+        if last != "z":
+            return "".join(chars) + chr(ord(last) + 1)
+    return None
+
+
+def matching_keys(source: TextSource, word: str) -> Select[Any]:
+    """Keys of the rows of `source` holding a word that starts with `word`: a range on the primary key."""
+    key = cast(search_words.c.key, Integer) if source.integer_key else search_words.c.key
+    query = select(key).where(search_words.c.kind == source.kind, search_words.c.word >= word)
+    upper = _upper_bound(word)
+    return query.where(search_words.c.word < upper) if upper else query
+
+
+def words_of(values: tuple[Any, ...]) -> set[str]:
+    text = " ".join(str(value) for value in values if value)
+    return {word[:WORD_LENGTH] for word in fold(text.replace("œ", "oe").replace("Œ", "oe")).split()}
+
+
+def _changed_rows(connection: Any, source: TextSource, since: datetime | None) -> Iterator[Any]:
+    query = select(source.key, *source.fields)
+    if since is not None:
+        query = query.where(source.updated >= since)
+    yield from connection.execute(query)
+
+
+def reindex(engine: Engine, source: TextSource) -> int:
+    """Re-read the rows changed since the last pass and rewrite their words; returns rows re-read."""
+    with engine.begin() as connection:
+        mark = connection.execute(
+            select(search_marks.c.indexed_until).where(search_marks.c.kind == source.kind)
+        ).first()
+        newest = connection.execute(select(func.max(source.updated))).scalar()
+        since = mark[0] if mark else None
+        if newest is None or (since is not None and newest <= since):
+            return 0
+        count = 0
+        batch: list[dict[str, str]] = []
+        for row in _changed_rows(connection, source, since):
+            key = str(row[0])
+            connection.execute(
+                delete(search_words).where(search_words.c.kind == source.kind, search_words.c.key == key)
+            )
+            batch.extend({"kind": source.kind, "word": w, "key": key} for w in words_of(tuple(row[1:])))
+            count += 1
+            if len(batch) > 5000:
+                connection.execute(insert(search_words), batch)
+                batch = []
+        if batch:
+            connection.execute(insert(search_words), batch)
+        connection.execute(delete(search_marks).where(search_marks.c.kind == source.kind))
+        connection.execute(insert(search_marks).values(kind=source.kind, indexed_until=newest))
+        return count
+
+
+def ensure_fresh(engine: Engine, sources: tuple[TextSource, ...]) -> None:
+    """Bring the words of `sources` up to date before a search (two index seeks when nothing changed).
+
+    Another worker doing the same pass at the same moment makes ours collide: theirs stands.
+    """
+    for source in sources:
+        with suppress(IntegrityError):
+            reindex(engine, source)
