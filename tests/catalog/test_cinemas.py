@@ -155,13 +155,32 @@ def test_reimport_writes_nothing_and_newer_file_updates_in_place(
     assert cinema["consent_at"] == consent
 
 
-def test_an_older_file_keeps_what_a_newer_one_said(engine: Engine, xlsx: Callable[..., Path],
-                                                   csv_file: Callable[..., Path]) -> None:  # fmt: skip
+def test_an_older_file_keeps_what_a_newer_one_said(
+    engine: Engine, xlsx: Callable[..., Path], csv_file: Callable[..., Path]
+) -> None:
     import_cinemas(engine, xlsx("cnc.xlsx", {"Etab": table(HEADER_2024, [balzac()])}))
     older = balzac(**{"écrans": 2, "entrées 2022": "148007.0", "PdM en entrées des films Art et Essai": "50"})
-    report = import_cinemas(engine, csv_file("cnc2022.csv", table(HEADER_2022, [older])))
-    assert stored(engine, 1_000_035)["screens"] == 3
-    assert report.count("entrées annuelles").inserted == 1 and "plus récent" in "\n".join(report.summary())
+    closed = rural_circuit(**{"entrées 2022": "4000.0", "PdM en entrées des films Art et Essai": "100"})
+    report = import_cinemas(engine, csv_file("cnc2022.csv", table(HEADER_2022, [older, closed])))
+    assert stored(engine, 1_000_035)["screens"] == 3 and stored(engine, 1_000_035)["active"] is True
+    assert stored(engine, 6_004_021)["active"] is False  # in 2022, gone from the 2024 list: closed since
+    assert report.count("entrées annuelles").inserted == 2
+    summary = "\n".join(report.summary())
+    assert "1 cinéma(s) décrit(s) par un fichier plus récent" in summary
+    assert "1 cinéma(s) absent(s) des fichiers plus récents : ajouté(s) inactif(s)" in summary
+    assert not import_cinemas(engine, csv_file("cnc2022.csv", table(HEADER_2022, [older, closed]))).changed
+
+
+def test_a_newer_file_reports_active_cinemas_it_no_longer_lists(
+    engine: Engine, xlsx: Callable[..., Path]
+) -> None:
+    import_cinemas(engine, xlsx("a.xlsx", {"Etab": table(HEADER_2024, [balzac(), rural_circuit()])}))
+    calls: list[tuple[int, int]] = []
+    path = xlsx("b.xlsx", {"Etab": table(HEADER_2024, [balzac()])})
+    report = import_cinemas(engine, path, lambda done, total: calls.append((done, total)))
+    assert "1 cinéma(s) actif(s) absent(s) de ce fichier" in "\n".join(report.summary())
+    assert stored(engine, 6_004_021)["active"] is True  # reported, not deactivated: that is the union's call
+    assert calls == [(1, 1)]  # the progress callback: rows read, rows expected
 
 
 def test_a_broken_file_is_reported_row_by_row_and_loses_nothing_else(

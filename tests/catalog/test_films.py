@@ -141,3 +141,18 @@ def test_the_real_films_workbook(engine: Engine, shared_dir: Path) -> None:
         nuit = connection.execute(select(Film.title, Film.directors).where(Film.visa == "149456")).one()
     assert tuple(years) == (2003, 2024)
     assert tuple(nuit) == ("Zombi child", "Bertrand Bonello")
+
+
+def test_the_flattened_csv_gives_the_year_in_a_column(engine: Engine, csv_file: Callable[..., Path]) -> None:
+    rows = [
+        ["annee_agrement", "VISA", "TITRE", "REALISATEUR", "GENRE", "NATIONALITE"],
+        ["2019", "149456", "Zombi child", "BONELLO Bertrand", "fiction", "Fr-100"],
+    ]
+    report = import_films(engine, csv_file("films.csv", rows))
+    assert report.rejected == []
+    zombi = films(engine)["149456"]
+    assert (zombi["production_year"], zombi["directors"], zombi["genres"]) == (
+        2019,
+        "Bertrand Bonello",
+        "Fiction",
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, update
 
 from lanterne.catalog.identity import fold
 from lanterne.catalog.importers import cells
@@ -63,22 +63,51 @@ def import_cinemas(engine: Engine, path: Path, progress: Progress | None = None)
     report.count(ADMISSIONS)
     with open_table(path, REQUIRED, sheet=SHEET) as table, engine.begin() as connection:
         shape = layout(table.header)
+        newest = connection.scalar(select(func.max(CinemaAdmissions.year))) or 0
+        tally = Tally(older_file=newest > shape.year)
         parsed = accepted(table.records, lambda record: parse(record, shape), report)
         keyed = ((row["id"], where, (row, admissions)) for where, row, admissions in parsed)
-        kept = 0
-        for batch in batches(first_occurrence(keyed, {}, report, "N° auto")):
-            kept += load(connection, batch, shape.year, report)
+        seen: dict[object, int | str] = {}
+        for batch in batches(first_occurrence(keyed, seen, report, "N° auto")):
+            load(connection, batch, shape.year, report, tally)
             if progress:
                 progress(report.read, table.total)
-    if kept:
-        report.notes.append(
-            f"{kept} cinéma(s) décrit(s) par un fichier plus récent : gardé(s) tel(s) quel(s)."
-        )
+        if not tally.older_file:
+            tally.absent = _absent(connection, set(seen))
+    report.notes.extend(tally.notes())
     return report
 
 
-def load(connection: Connection, batch: list[tuple[Row, list[Row]]], year: int, report: ImportReport) -> int:
-    """Upsert a batch; a cinema known from a newer file keeps its description (how many returned)."""
+@dataclass
+class Tally:
+    """What the report tells beyond counts: cinemas an older file must not rewrite or revive."""
+
+    older_file: bool  # the database already holds a newer year than this file
+    kept: int = 0
+    closed: int = 0
+    absent: int = 0
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.kept:
+            notes.append(
+                f"{self.kept} cinéma(s) décrit(s) par un fichier plus récent : gardé(s) tel(s) quel(s)."
+            )
+        if self.closed:
+            notes.append(
+                f"{self.closed} cinéma(s) absent(s) des fichiers plus récents : ajouté(s) inactif(s)."
+            )
+        if self.absent:
+            notes.append(
+                f"{self.absent} cinéma(s) actif(s) absent(s) de ce fichier (fermé(s) ?) : inchangé(s)."
+            )
+        return notes
+
+
+def load(
+    connection: Connection, batch: list[tuple[Row, list[Row]]], year: int, report: ImportReport, tally: Tally
+) -> None:
+    """Upsert a batch; a cinema known from a newer file keeps its description."""
     ids = [row["id"] for row, _ in batch]
     newest = dict(
         connection.execute(
@@ -88,14 +117,24 @@ def load(connection: Connection, batch: list[tuple[Row, list[Row]]], year: int, 
         ).all()
     )
     current = [row for row, _ in batch if newest.get(row["id"], 0) <= year]
-    kept = len(batch) - len(current)
-    report.count(CINEMAS).unchanged += kept
-    upsert(connection, table_of(Cinema), ("id",), current, report.count(CINEMAS))
+    tally.kept += len(batch) - len(current)
+    report.count(CINEMAS).unchanged += len(batch) - len(current)
+    added = upsert(connection, table_of(Cinema), ("id",), current, report.count(CINEMAS))
+    if tally.older_file and added:
+        # Listed in an older file but in none of the newer ones already loaded: closed since.
+        connection.execute(
+            update(Cinema).where(Cinema.id.in_([row["id"] for row in added])).values(active=False)
+        )
+        tally.closed += len(added)
     admissions = [entry for _, entries in batch for entry in entries]
     upsert(
         connection, table_of(CinemaAdmissions), ("cinema_id", "year"), admissions, report.count(ADMISSIONS)
     )
-    return kept
+
+
+def _absent(connection: Connection, ids: set[object]) -> int:
+    query = select(func.count()).select_from(Cinema).where(Cinema.active.is_(True), Cinema.id.not_in(ids))
+    return connection.scalar(query) or 0
 
 
 def parse(record: Record, shape: Layout) -> tuple[int | str, Row, list[Row]]:

@@ -125,10 +125,12 @@ def stored(
     return {tuple(found[name] for name in key): dict(found) for found in connection.execute(query).mappings()}
 
 
-def upsert(connection: Connection, table: Table, key: Sequence[str], rows: list[Row], counts: Counts) -> None:
-    """Insert new rows, update changed ones, leave equal ones alone; counted in `counts`."""
+def upsert(
+    connection: Connection, table: Table, key: Sequence[str], rows: list[Row], counts: Counts
+) -> list[Row]:
+    """Insert new rows, update changed ones, leave equal ones alone; counted, and the new rows returned."""
     if not rows:
-        return
+        return []
     columns = list(rows[0])
     existing = stored(connection, table, key, columns, rows)
     inserts: list[Row] = []
@@ -146,6 +148,7 @@ def upsert(connection: Connection, table: Table, key: Sequence[str], rows: list[
         connection.execute(insert(table), inserts)
     if updates:
         update_rows(connection, table, key, updates)
+    return inserts
 
 
 def update_rows(connection: Connection, table: Table, key: Sequence[str], rows: list[Row]) -> None:
