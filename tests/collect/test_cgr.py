@@ -56,10 +56,10 @@ def test_films_and_seances_are_converted(stand_in: tuple[str, Faults], faults: F
     assert (by_id["500001"].version, by_id["500001"].format) == ("VOSTFR", "2D")
 
 
-def test_an_avant_premiere_is_an_event(stand_in: tuple[str, Faults], faults: Faults) -> None:
+def test_an_avant_premiere_is_not_an_event(stand_in: tuple[str, Faults], faults: Faults) -> None:
     by_id = {s.external_id: s for s in connector(stand_in[0]).fetch(DECEMBER).showtimes}
-    assert (by_id["500002"].is_event, by_id["500002"].event_headline) == (True, "Avant-première")
-    assert by_id["500001"].is_event is False
+    assert (by_id["500002"].is_event, by_id["500002"].event_headline) == (False, None)
+    assert (by_id["500002"].format, by_id["500002"].version) == ("3D", "VF")
 
 
 def test_bad_records_are_rejected_the_rest_loads(stand_in: tuple[str, Faults], faults: Faults) -> None:

@@ -14,7 +14,8 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from lanterne.catalog.models import Cinema, Showtime
-from lanterne.collect.connectors.push import PushProgramme, json_schema
+from lanterne.collect.connectors.push import PushFilm, PushProgramme, PushShowtime, json_schema
+from lanterne.collect.connectors.spreadsheet import COLUMNS
 from lanterne.collect.push import TOKEN_KEY, InvalidProgramme, issue_push_token, read_programme
 from lanterne.db import transaction
 from lanterne.errors import InvalidValue
@@ -214,3 +215,11 @@ def test_only_the_hash_of_the_token_is_kept(engine: Engine, balzac: str) -> None
         settings = connection.execute(select(Cinema.connector_settings).where(Cinema.id == BALZAC)).scalar()
     assert balzac not in json.dumps(settings) and len(settings[TOKEN_KEY]) == 64
     assert TOKEN_KEY in settings["_secret_keys"]
+
+
+def test_every_field_and_column_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "programme-schema.md").read_text()
+    for model in (PushProgramme, PushFilm, PushShowtime):
+        missing = [name for name in model.model_fields if f"`{name}`" not in doc]
+        assert not missing, f"{model.__name__} fields missing from docs/programme-schema.md: {missing}"
+    assert not [column for column in COLUMNS if f"`{column}`" not in doc]

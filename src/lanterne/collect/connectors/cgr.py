@@ -21,7 +21,6 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SERVICE = "urn:GestionCinemaWS"
 OPERATION = "GetSeancesPassCulture"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
-AVANT_PREMIERE = "Avant-première"
 
 
 class CgrSeance(BaseModel):
@@ -101,9 +100,8 @@ def showtime_of(seance: CgrSeance, film: CgrFilm, zone: ZoneInfo) -> ShowtimeRec
         starts_at=local.replace(tzinfo=zone),
         version=seance.Version or None,
         format=seance.Relief or None,
-        # An avant-première is the special séance CGR flags; Lanterne shows it as an event.
-        is_event=seance.bAVP,
-        event_headline=AVANT_PREMIERE if seance.bAVP else None,
+        # `bAVP` (avant-première) is a release date matter, not the cinema's "événement" tick: as for
+        # Boost's `preview`, it does not make an event séance.
     )
 
 
