@@ -1,0 +1,209 @@
+"""Write a demo world into the database fast: Core executemany in batches, COPY on PostgreSQL.
+
+The whole build is one transaction, so an interrupted build leaves nothing behind and the next
+`lanterne demo` starts again cleanly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from itertools import islice
+from operator import itemgetter
+from typing import Any, cast
+
+import orjson
+from sqlalchemy import JSON, Connection, Date, DateTime, Engine, Table, func, insert, inspect, select, text
+from sqlalchemy.types import TypeEngine
+
+from lanterne.catalog.models import Cinema, CinemaAdmissions, Film, School, Showtime
+from lanterne.db import Base, UTCDateTime, is_postgres
+from lanterne.demo.world import DEFAULT_DAYS, SCHOOLS_PER_CINEMA, DemoWorld
+
+BATCH = 5_000
+CINEMAS, ADMISSIONS, FILMS, SCHOOLS, SHOWTIMES = (
+    cast(Table, model.__table__) for model in (Cinema, CinemaAdmissions, Film, School, Showtime)
+)
+Progress = Callable[[str, int], None]  # (stage, rows just written)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the demo database holds (counted in it), and how long the build took."""
+
+    cinemas: int
+    films: int
+    showtimes: int
+    schools: int
+    admissions: int
+    seconds: float = 0.0
+    reused: bool = False
+
+
+def build(
+    engine: Engine,
+    world: DemoWorld,
+    days: int = DEFAULT_DAYS,
+    schools_per_cinema: int = SCHOOLS_PER_CINEMA,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Write every row of `world` into an empty, migrated database in one transaction."""
+    started = time.perf_counter()
+    report = progress or (lambda stage, rows: None)
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while the indexes build
+        write(connection, CINEMAS, world.cinema_rows(), "cinemas", report)
+        write(connection, ADMISSIONS, world.admission_rows(), "admissions", report)
+        write(connection, FILMS, world.film_rows(), "films", report)
+        write(connection, SCHOOLS, world.school_rows(schools_per_cinema), "schools", report)
+        with indexes_rebuilt(connection, SHOWTIMES):
+            write(connection, SHOWTIMES, world.showtime_rows(days), "showtimes", report)
+        if is_postgres(engine):
+            # Films were written with their demo numbers as ids: move the sequence past them.
+            connection.execute(
+                text("SELECT setval(pg_get_serial_sequence('films', 'id'), max(id)) FROM films")
+            )
+    summary = count(engine)
+    return DemoSummary(**{**summary.__dict__, "seconds": round(time.perf_counter() - started, 1)})
+
+
+def write(
+    connection: Connection, table: Table, rows: Iterable[dict[str, Any]], stage: str, report: Progress
+) -> int:
+    """Insert rows in batches: COPY on PostgreSQL, the driver's executemany on SQLite."""
+    writer = {"postgresql": _copy, "sqlite": _executemany}.get(connection.dialect.name, _core_insert)
+    written = 0
+    for batch in _batches(rows):
+        writer(connection, table, batch)
+        written += len(batch)
+        report(stage, len(batch))
+    return written
+
+
+@contextmanager
+def indexes_rebuilt(connection: Connection, table: Table) -> Iterator[None]:
+    """Drop the table's secondary indexes for a bulk load and build them once at the end: sorting
+    a million keys once is several times faster than a million random B-tree inserts."""
+    existing = {index["name"] for index in inspect(connection).get_indexes(table.name)}
+    dropped = [index for index in table.indexes if index.name in existing]
+    for index in dropped:
+        index.drop(connection)
+    yield
+    for index in dropped:
+        index.create(connection)
+
+
+def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
+def _core_insert(connection: Connection, table: Table, batch: list[dict[str, Any]]) -> None:
+    connection.execute(insert(table), batch)
+
+
+def _executemany(connection: Connection, table: Table, batch: list[dict[str, Any]]) -> None:
+    """SQLite without SQLAlchemy's per-value processing, which costs more than the insert itself;
+    values are encoded exactly as the column types store them (a test compares the two)."""
+    columns = list(batch[0])
+    encoders = [(position, sqlite_encoder(table.c[name].type)) for position, name in enumerate(columns)]
+    encoded = [(position, encode) for position, encode in encoders if encode is not None]
+    names = ", ".join(f'"{name}"' for name in columns)
+    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    pick = itemgetter(*columns)
+    values = []
+    for row in batch:
+        line = list(pick(row))
+        for position, encode in encoded:
+            if line[position] is not None:
+                line[position] = encode(line[position])
+        values.append(tuple(line))
+    connection.exec_driver_sql(statement, values)
+
+
+def sqlite_encoder(column_type: TypeEngine[Any]) -> Callable[[Any], Any] | None:
+    """How SQLAlchemy stores a value of this type in SQLite, for the types the demo writes."""
+    if isinstance(column_type, UTCDateTime):
+        return _sqlite_instant
+    if isinstance(column_type, JSON):
+        return _json
+    if isinstance(column_type, Date) and not isinstance(column_type, DateTime):
+        return date.isoformat
+    return None
+
+
+def _sqlite_instant(value: datetime) -> str:
+    naive = value.astimezone(UTC).replace(tzinfo=None)
+    text_value = naive.isoformat(" ")
+    return text_value if naive.microsecond else text_value + ".000000"
+
+
+def _copy(connection: Connection, table: Table, batch: list[dict[str, Any]]) -> None:
+    """COPY one batch through psycopg; instants go in as naive UTC, as `UTCDateTime` stores them."""
+    columns = list(batch[0])
+    instants = [
+        position for position, name in enumerate(columns) if isinstance(table.c[name].type, UTCDateTime)
+    ]
+    documents = [position for position, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    names = ", ".join(f'"{name}"' for name in columns)
+    pick = itemgetter(*columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in batch:
+            line = list(pick(row))
+            for position in instants:
+                if line[position] is not None:
+                    line[position] = line[position].astimezone(UTC).replace(tzinfo=None)
+            for position in documents:
+                line[position] = _json(line[position])
+            copy.write_row(line)
+
+
+def _json(value: Any) -> str:
+    return str(orjson.dumps(value), "utf-8")
+
+
+def count(engine: Engine) -> DemoSummary:
+    """The demo tables' row counts."""
+    with engine.connect() as connection:
+
+        def rows(table: Table) -> int:
+            return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+        return DemoSummary(
+            cinemas=rows(CINEMAS),
+            films=rows(FILMS),
+            showtimes=rows(SHOWTIMES),
+            schools=rows(SCHOOLS),
+            admissions=rows(ADMISSIONS),
+        )
+
+
+def empty(engine: Engine) -> None:
+    """Delete every row of every Lanterne table (the schema and its migrations stay)."""
+    existing = set(inspect(engine).get_table_names())
+    tables = [table for table in Base.metadata.sorted_tables if table.name in existing]
+    with engine.begin() as connection:
+        if is_postgres(engine):
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        for table in reversed(tables):
+            connection.execute(table.delete())
+
+
+def demo_seed(engine: Engine) -> tuple[int | None, int]:
+    """The seed the database's cinemas were generated with (None when some are not the demo's), and
+    how many cinemas there are: a real catalog is never mistaken for the demo and wiped."""
+    with engine.connect() as connection:
+        settings = [row[0] or {} for row in connection.execute(select(CINEMAS.c.connector_settings))]
+    seeds = {setting.get("demo_seed") for setting in settings}
+    if len(seeds) != 1 or None in seeds:
+        return None, len(settings)
+    seed = seeds.pop()
+    return int(cast(int, seed)), len(settings)
