@@ -11,6 +11,8 @@ from lanterne.barometer import cli as barometer_cli
 from lanterne.booking import cli as booking_cli
 from lanterne.catalog import cli as catalog_cli
 from lanterne.collect import cli as collect_cli
+from lanterne.demo import DemoOptions, prepare_demo
+from lanterne.errors import LanterneError
 from lanterne.publish import cli as publish_cli
 from lanterne.runtime import Runtime
 from lanterne.serving import serve_forever
@@ -50,6 +52,28 @@ def serve(
     serve_forever(
         runtime, host=host or runtime.settings.host, port=port or runtime.settings.port, workers=workers
     )
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    seed: int = typer.Option(2026, help="Seed of the generator: same seed and day, same database"),
+    cinemas: int = typer.Option(300, help="Cinemas to generate"),
+    films: int = typer.Option(400, help="Films to generate"),
+    days: int = typer.Option(28, help="Days of séances from today"),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo once built"),
+    reset: bool = typer.Option(False, help="Empty the demo database and build it again"),
+) -> None:
+    """Build a realistic, deterministic demo database (once; reused after), then serve it."""
+    runtime: Runtime = ctx.obj
+    runtime.migrate()
+    try:
+        prepare_demo(runtime.engine, DemoOptions(seed, cinemas, films, days, reset), console)
+    except LanterneError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    if serve_after:
+        serve_forever(runtime, host=runtime.settings.host, port=runtime.settings.port)
 
 
 @app.command()
