@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import Engine
 
 from lanterne.booking.bookings import book
 from lanterne.booking.cancellation import cancel_by_beneficiary
-from lanterne.booking.emails import euros, local_time
+from lanterne.booking.emails import local_time
+from lanterne.booking.money import euros, parse_euros
+from lanterne.errors import InvalidValue
 from lanterne.settings import Settings
 
 from .conftest import NOW, add_beneficiary, add_place
@@ -66,3 +69,11 @@ def test_a_mail_server_down_does_not_undo_the_booking(engine: Engine, settings: 
     place = add_place(engine)
     receipt = book(engine, settings, add_beneficiary(engine), place.stock_id, now=NOW)
     assert receipt.booking_id
+
+
+def test_prices_typed_in_euros() -> None:
+    assert parse_euros("5,50", "prix") == 550 and parse_euros("7 €", "prix") == 700
+    assert parse_euros("6.5", "prix") == 650 and parse_euros(" ", "jauge") is None
+    with pytest.raises(InvalidValue, match="illisible") as error:
+        parse_euros("cinq", "prix")
+    assert error.value.field == "prix"

@@ -10,14 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lanterne import mail
+from lanterne.booking.money import euros
 from lanterne.settings import Settings
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def euros(cents: int) -> str:
-    """1050 → '10,50 €', the way French receipts write money."""
-    return f"{cents // 100},{cents % 100:02d} €"
 
 
 def local_time(instant: datetime) -> str:

@@ -244,3 +244,18 @@ def _offer_part(row: Any) -> dict[str, Any]:
         "active": row["offer_active"],
         "is_duo": row["is_duo"],
     }
+
+
+def update_stock(
+    engine: Engine,
+    venue_id: int,
+    stock_id: int,
+    price_cents: int | None = None,
+    quantity: int | None = None,
+    unlimited: bool = False,
+    active: bool | None = None,
+) -> None:
+    """One change of a stock from the venue's page or API: price, quantity, on/off."""
+    edit_stock(engine, venue_id, stock_id, price_cents, quantity, unlimited)
+    if active is not None:
+        set_stock_active(engine, venue_id, stock_id, active)

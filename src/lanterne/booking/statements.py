@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from lanterne.booking.emails import euros, local_time
+from lanterne.booking.emails import local_time
 from lanterne.booking.models import Booking, Offer, Payment, Pricing, ReimbursementBatch, Venue
+from lanterne.booking.money import euros
 from lanterne.errors import NotFound
 
 CSV_COLUMNS = (
