@@ -7,18 +7,20 @@ from rich.console import Console
 from rich.table import Table
 
 from lanterne.errors import LanterneError
-from lanterne.publish import apikeys
+from lanterne.publish import apikeys, exports
 from lanterne.runtime import Runtime
 
 apikey_app = typer.Typer(
     help="Clés d'API des réutilisateurs (limite de requêtes doublée).", no_args_is_help=True
 )
+publish_app = typer.Typer(help="Jeux de données ouverts : fichiers d'export complets.", no_args_is_help=True)
 console = Console()
 
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root `lanterne` command."""
     app.add_typer(apikey_app, name="apikey")
+    app.add_typer(publish_app, name="publish")
 
 
 def _fail(error: LanterneError) -> typer.Exit:
@@ -58,3 +60,18 @@ def revoke(ctx: typer.Context, name_or_prefix: str = typer.Argument(..., help="K
     except LanterneError as error:
         raise _fail(error) from error
     console.print(f"Clé « {name} » révoquée.")
+
+
+@publish_app.command("build-exports")
+def build_exports(
+    ctx: typer.Context,
+    dataset: list[str] = typer.Option([], help="Only these datasets (default: all)"),
+) -> None:
+    """Rebuild the whole-dataset files (CSV, XLSX, GeoJSON, iCalendar, Parquet) served from disk."""
+    runtime: Runtime = ctx.obj
+    try:
+        built = exports.build_exports(runtime, dataset or None)
+    except LanterneError as error:
+        raise _fail(error) from error
+    for path in built:
+        console.print(f"{path.name}  {path.stat().st_size:,} octets")

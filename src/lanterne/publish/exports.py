@@ -17,7 +17,7 @@ import orjson
 
 from lanterne.publish import formats
 from lanterne.publish.datasets import DATASETS, Dataset
-from lanterne.publish.lines import stream_rows
+from lanterne.publish.lines import dataset_of, stream_rows
 from lanterne.publish.query import parse_lines
 from lanterne.runtime import Runtime
 
@@ -78,7 +78,7 @@ def build_exports(runtime: Runtime, dataset_ids: list[str] | None = None) -> lis
     export_dir(runtime).mkdir(parents=True, exist_ok=True)
     built: list[Path] = []
     for dataset_id in dataset_ids or list(DATASETS):
-        built += build_dataset(runtime, DATASETS[dataset_id])
+        built += build_dataset(runtime, dataset_of(dataset_id))
         log.info("exports of %s rebuilt", dataset_id)
     return built
 
