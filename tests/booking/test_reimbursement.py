@@ -21,6 +21,7 @@ from lanterne.booking.reimbursement import (
     build_batch,
     current_period,
     period_of,
+    reimburse_due,
     scale_rate,
 )
 from lanterne.errors import InvalidValue
@@ -131,13 +132,25 @@ def test_a_batch_built_twice_pays_nothing_twice(engine: Engine, settings: Settin
     venue = Venue(engine, settings)
     venue.used(1_000)
     first = build_batch(engine, date(2026, 11, 1), now=SHOW + timedelta(days=15))
+    late = venue.used(2_000)  # validated after its fortnight's batch was built
     second = build_batch(engine, date(2026, 11, 1), now=SHOW + timedelta(days=16))
-    later = build_batch(engine, date(2026, 11, 16), now=SHOW + timedelta(days=30))
-    assert first.bookings_priced == 1 and second.bookings_priced == 0 and later.bookings_priced == 0
-    assert second.batch_id == first.batch_id
+    assert first.bookings_priced == 1 and second.bookings_priced == 0
+    assert second.batch_id == first.batch_id and second.payments == first.payments == {venue.account: 1_000}
+    following = build_batch(engine, date(2026, 11, 16), now=SHOW + timedelta(days=30))
+    assert following.bookings_priced == 1 and pricing(engine, late)[2] == 2_000
+    build_batch(engine, date(2026, 11, 16), now=SHOW + timedelta(days=31))
     with engine.connect() as connection:
-        assert connection.scalar(select(func.sum(Payment.amount_cents))) == 1_000
-        assert connection.scalar(select(func.count()).select_from(Pricing)) == 1
+        assert connection.scalar(select(func.sum(Payment.amount_cents))) == 3_000
+        assert connection.scalar(select(func.count()).select_from(Pricing)) == 2
+
+
+def test_the_scheduled_job_reimburses_the_last_fortnight(engine: Engine, settings: Settings) -> None:
+    venue = Venue(engine, settings)
+    venue.used(1_000)
+    assert reimburse_due(engine, now=datetime(2026, 11, 16, 5, 0, tzinfo=UTC)).period_start == date(
+        2026, 11, 1
+    )
+    assert reimburse_due(engine, now=datetime(2026, 11, 17, 5, 0, tzinfo=UTC)).bookings_priced == 0
 
 
 def test_only_shows_that_took_place_in_the_period_and_venues_with_an_account(

@@ -4,8 +4,9 @@ commission, priced per venue (SIRET) and calendar year on the degressive scale.
 Our reading of "the rate reached at a booking applies to all of it": a booking's whole amount gets the
 rate of the bracket that the venue's yearly revenue, INCLUDING that booking, falls in. Revenue exactly at
 €20,000 is still "up to €20,000" (100 %); one cent more and the whole booking is at 95 %. The year is
-the calendar year (Europe/Paris) of the booking's validation. A pricing row is unique per booking, so
-building a batch twice — or two batches overlapping — never pays a booking twice.
+the calendar year (Europe/Paris) of the booking's validation. A pricing row is unique per booking and
+a fortnight's batch is built once (building it again prices nothing), so nothing is ever paid twice;
+a booking validated after its fortnight's batch was built goes into the next one.
 """
 
 from __future__ import annotations
@@ -145,14 +146,17 @@ def price_booking(connection: Connection, booking: Any, revenue_before: int) -> 
     }
 
 
-def _batch_id(connection: Connection, start: date, end: date) -> int:
+def _existing(connection: Connection, start: date, end: date) -> BatchReport | None:
+    """A fortnight's batch is built once: building it again reports it and prices nothing more."""
     found = connection.scalar(select(ReimbursementBatch.id).where(ReimbursementBatch.period_start == start))
-    if found is not None:
-        return int(found)
-    created = connection.execute(
-        insert(ReimbursementBatch).values(period_start=start, period_end=end, created_at=utcnow())
+    if found is None:
+        return None
+    report = BatchReport(int(found), start, end)
+    payments = connection.execute(
+        select(Payment.bank_account_id, Payment.amount_cents).where(Payment.batch_id == found)
     )
-    return int(created.inserted_primary_key[0])
+    report.payments = {account: cents for account, cents in payments}
+    return report
 
 
 def _price_all(
@@ -181,7 +185,13 @@ def build_batch(engine: Engine, period_start: date, now: datetime | None = None)
     start, end = period_of(period_start)
     cutoff = min(end_of_day(end), now or utcnow())
     with engine.begin() as connection:
-        report = BatchReport(_batch_id(connection, start, end), start, end)
+        existing = _existing(connection, start, end)
+        if existing is not None:
+            return existing
+        created = connection.execute(
+            insert(ReimbursementBatch).values(period_start=start, period_end=end, created_at=utcnow())
+        )
+        report = BatchReport(int(created.inserted_primary_key[0]), start, end)
         for account, pricings in _price_all(connection, _eligible(connection, cutoff), report).items():
             total = sum(p["reimbursed_cents"] for p in pricings)
             payment = connection.execute(
@@ -195,6 +205,12 @@ def build_batch(engine: Engine, period_start: date, now: datetime | None = None)
             report.bookings_priced += len(pricings)
     report.without_account = sorted(set(report.without_account))
     return report
+
+
+def reimburse_due(engine: Engine, now: datetime | None = None) -> BatchReport:
+    """The scheduled job: build the batch of the fortnight that ended last (a no-op once built)."""
+    now = now or utcnow()
+    return build_batch(engine, current_period(now.astimezone(PARIS).date()), now=now)
 
 
 def current_period(today: date) -> date:
