@@ -7,10 +7,12 @@ the database lease in `jobs.py` makes each job run once however many processes t
 from __future__ import annotations
 
 import threading
-from datetime import time
+from datetime import time, timedelta
 
 from lanterne.collect.sync import sync_all
 from lanterne.jobs import Job, run_due
+from lanterne.publish.exports import refresh_exports
+from lanterne.publish.ratelimit import forget_old_counters
 from lanterne.runtime import Runtime
 
 
@@ -20,6 +22,8 @@ def scheduled_jobs(runtime: Runtime) -> list[Job]:
     nightly = time(hour, minute)
     jobs: list[Job] = [
         Job("sync", run=lambda: sync_all(runtime), daily_at=nightly),
+        Job("exports", run=lambda: refresh_exports(runtime), every=timedelta(minutes=30)),
+        Job("rate-limit-counters", run=lambda: forget_old_counters(runtime.engine), every=timedelta(hours=1)),
     ]
     return jobs
 

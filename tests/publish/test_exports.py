@@ -14,10 +14,10 @@ from sqlalchemy import Engine, update
 from tests.publish.sample_catalog import build
 from typer.testing import CliRunner
 
-from lanterne.catalog.models import Cinema
+from lanterne.catalog.models import Cinema, Film
 from lanterne.cli import app
 from lanterne.db import utcnow
-from lanterne.publish.exports import build_exports, cached_export
+from lanterne.publish.exports import build_exports, cached_export, refresh_exports
 from lanterne.runtime import Runtime
 
 
@@ -61,3 +61,14 @@ def test_build_exports_command(engine: Engine, runtime: Runtime) -> None:
     assert cached_export(runtime, "cinemas", "geojson") is not None
     result = CliRunner().invoke(app, ["publish", "build-exports", "--dataset", "inconnu"], env=env)
     assert result.exit_code == 2
+
+
+def test_refresh_rebuilds_only_what_changed(engine: Engine, runtime: Runtime) -> None:
+    build(engine)
+    first = refresh_exports(runtime)
+    assert {path.name for path in first} >= {"programmation-cinemas.ics", "films.parquet", "cinemas.geojson"}
+    assert refresh_exports(runtime) == []  # nothing changed: nothing rebuilt
+    with engine.begin() as connection:
+        connection.execute(update(Film).values(updated_at=utcnow() + timedelta(minutes=1)))
+    rebuilt = {path.name.split(".")[0] for path in refresh_exports(runtime)}
+    assert {"programmation-cinemas", "films"} <= rebuilt and "cinemas" not in rebuilt

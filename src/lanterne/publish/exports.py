@@ -83,15 +83,32 @@ def build_exports(runtime: Runtime, dataset_ids: list[str] | None = None) -> lis
     return built
 
 
+def _built_version(runtime: Runtime, dataset_id: str) -> dict[str, Any]:
+    try:
+        stamp: dict[str, Any] = orjson.loads(_stamp_path(runtime, dataset_id).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return stamp
+
+
+def refresh_exports(runtime: Runtime) -> list[Path]:
+    """Rebuild the files of the datasets whose data changed since their last build (the scheduled job:
+    it follows the nightly sync, a manual one or box-office pushes alike, and costs nothing otherwise)."""
+    export_dir(runtime).mkdir(parents=True, exist_ok=True)
+    built: list[Path] = []
+    for dataset in DATASETS.values():
+        current = dataset.last_updated(runtime.engine).isoformat()
+        if _built_version(runtime, dataset.id).get("last_updated") != current:
+            built += build_dataset(runtime, dataset)
+    return built
+
+
 def cached_export(runtime: Runtime, dataset_id: str, format_name: str) -> Path | None:
     """The whole-dataset file if it holds the data's current version, else None (stream it live)."""
     dataset = DATASETS.get(dataset_id)
     path = export_path(runtime, dataset_id, format_name) if format_name in formats.EXTENSIONS else None
     if dataset is None or path is None or not path.is_file():
         return None
-    try:
-        stamp = orjson.loads(_stamp_path(runtime, dataset_id).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
+    stamp = _built_version(runtime, dataset_id)
     current = dataset.last_updated(runtime.engine).isoformat()
     return path if stamp.get("last_updated") == current and path.name in stamp.get("files", ()) else None
