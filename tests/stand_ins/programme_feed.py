@@ -127,10 +127,17 @@ def settings_for(url: str, key: str) -> dict[str, str]:
 
 
 def make_programme(
-    key: str, first_day: date, days: int = 7, per_day: int = 4, films: int = 3, edition: int = 0
+    key: str,
+    first_day: date,
+    days: int = 7,
+    per_day: int = 4,
+    films: int = 3,
+    edition: int = 0,
+    step: int = 120,
 ) -> dict[str, Any]:
-    """A deterministic programme: `films` films, `per_day` séances a day at local times (naive,
-    like many box offices); `edition` shifts one séance a day and drops the last one of the last day."""
+    """A deterministic programme: `films` films, `per_day` séances a day from 14:00, `step` minutes
+    apart, in local time (naive, like many box offices); `edition` shifts the first séance of each day
+    by 15 minutes and drops the last séance of the last day."""
     film_list = [
         {"id": f"{key}-f{n}", "title": f"Film {n} de {key}", "director": f"Réalisatrice {n}", "year": 2026}
         for n in range(films)
@@ -139,7 +146,7 @@ def make_programme(
     for day in range(days):
         for slot in range(per_day):
             moment = datetime.combine(first_day + timedelta(days=day), datetime.min.time())
-            moment += timedelta(hours=14 + 2 * slot, minutes=15 if (edition and slot == 0) else 0)
+            moment += timedelta(hours=14, minutes=step * slot + (15 if (edition and slot == 0) else 0))
             showtimes.append(
                 {"id": f"{key}-{day}-{slot}", "film": f"{key}-f{slot % films}", "start": moment.isoformat()}
                 | {"version": "VOSTFR" if slot % 2 else "VF", "screen": f"Salle {slot % 2 + 1}"}
