@@ -1,0 +1,110 @@
+"""What happens to a request from the tag before anything is stored: size, origin, bots, rate limits.
+
+Every answer to the tag is the same 204 whether an event was kept or dropped as a bot or duplicate:
+a bot learns nothing. Malformed batches get a 400 naming the field, for the cinemas' developers.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from sqlalchemy import Engine, select
+
+from lanterne.audience import collector, consent
+from lanterne.audience.models import Participation
+from lanterne.audience.participation import allowed_origin
+from lanterne.db import utcnow
+from lanterne.errors import Forbidden, InvalidValue, LanterneError
+from lanterne.publish.ratelimit import CounterStore
+
+SITE_CACHE_SECONDS = 60.0
+BATCHES_PER_MINUTE_PER_ADDRESS = 120
+BATCHES_PER_MINUTE_PER_VISITOR = 60
+
+
+class TooLarge(LanterneError):
+    status_code = 413
+
+
+class TooMany(LanterneError):
+    status_code = 429
+
+
+@dataclass(frozen=True)
+class Site:
+    cinema_id: int
+    domains: list[str]
+    active: bool
+
+
+@dataclass(frozen=True)
+class Request:
+    body: bytes
+    origin: str | None
+    user_agent: str | None
+    ip: str
+
+
+class Intake:
+    """One per web worker; its only state is a short read cache of sites (never a counter)."""
+
+    def __init__(self, engine: Engine, counters: CounterStore, secret: str) -> None:
+        self.engine, self.counters, self.secret = engine, counters, secret
+        self._sites: dict[str, tuple[float, Site | None]] = {}
+
+    def site(self, key: str) -> Site:
+        cached = self._sites.get(key)
+        if cached is None or time.monotonic() - cached[0] > SITE_CACHE_SECONDS:
+            query = select(Participation.cinema_id, Participation.domains, Participation.active).where(
+                Participation.site_key == key
+            )
+            with self.engine.connect() as connection:
+                found = connection.execute(query).first()
+            cached = (time.monotonic(), Site(*found) if found else None)
+            self._sites[key] = cached
+        if cached[1] is None or not cached[1].active:
+            raise Forbidden("site inconnu ou inactif")
+        return cached[1]
+
+    def checked(self, request: Request) -> tuple[dict[str, object], Site]:
+        if len(request.body) > collector.MAX_BYTES:
+            raise TooLarge(f"lot de {len(request.body)} octets, {collector.MAX_BYTES} au plus")
+        try:
+            body = orjson.loads(request.body)
+        except orjson.JSONDecodeError:
+            raise InvalidValue("corps", "JSON invalide") from None
+        if not isinstance(body, dict):
+            raise InvalidValue("corps", "un objet JSON est attendu")
+        site = self.site(str(body.get("site", ""))[:40])
+        if not allowed_origin(site.domains, request.origin):
+            raise Forbidden("origine non autorisée pour ce site")
+        return body, site
+
+    def _limit(self, client: str, limit: int, now: datetime) -> None:
+        if self.counters.hit(client, int(now.timestamp() // 60)) > limit:
+            raise TooMany("trop de lots, réessayez dans une minute")
+
+    def collect(self, request: Request, now: datetime | None = None) -> int:
+        """Events stored from one batch (0 for bots, duplicates, refused or expired consent)."""
+        now = now or utcnow()
+        body, _ = self.checked(request)
+        batch = collector.parse_batch(body)
+        address = collector.ip_hash(request.ip, self.secret, now.date().isoformat())
+        self._limit(f"aud:ip:{address}", BATCHES_PER_MINUTE_PER_ADDRESS, now)
+        self._limit(f"aud:v:{batch.visitor_id}", BATCHES_PER_MINUTE_PER_VISITOR, now)
+        if collector.is_bot(request.user_agent, batch):
+            return 0
+        return collector.store(self.engine, batch, now)
+
+    def consent(self, request: Request, now: datetime | None = None) -> str:
+        body, site = self.checked(request)
+        now = now or utcnow()
+        self._limit(
+            f"aud:ip:{collector.ip_hash(request.ip, self.secret, now.date().isoformat())}",
+            BATCHES_PER_MINUTE_PER_ADDRESS,
+            now,
+        )
+        return consent.record(self.engine, consent.parse_choice(body), site.cinema_id, now)
