@@ -14,8 +14,11 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from lanterne.catalog.models import Cinema, Showtime
+from lanterne.collect.connectors.interface import ConnectorContext
 from lanterne.collect.connectors.push import PushFilm, PushProgramme, PushShowtime, json_schema
+from lanterne.collect.connectors.registry import available, create
 from lanterne.collect.connectors.spreadsheet import COLUMNS
+from lanterne.collect.programme import Window
 from lanterne.collect.push import TOKEN_KEY, InvalidProgramme, issue_push_token, read_programme
 from lanterne.db import transaction
 from lanterne.errors import InvalidValue
@@ -223,3 +226,15 @@ def test_every_field_and_column_is_documented() -> None:
         missing = [name for name in model.model_fields if f"`{name}`" not in doc]
         assert not missing, f"{model.__name__} fields missing from docs/programme-schema.md: {missing}"
     assert not [column for column in COLUMNS if f"`{column}`" not in doc]
+
+
+def test_the_five_sources_are_registered_and_push_fetches_nothing() -> None:
+    assert {"ems", "cgr", "monnaie", "spreadsheet", "push"} <= set(available())
+    context = ConnectorContext(settings={}, client=httpx.Client())
+    programme = create("push", context).fetch(Window(date(2026, 12, 1), date(2026, 12, 28)))
+    assert programme.partial is True and not programme.showtimes
+
+
+def test_the_api_docs_describe_the_push_body(live_app: str) -> None:
+    operation = httpx.get(f"{live_app}/openapi.json").json()["paths"]["/api/v1/programme/{cineid}"]["post"]
+    assert {"application/json", "text/csv", "multipart/form-data"} <= set(operation["requestBody"]["content"])

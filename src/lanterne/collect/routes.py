@@ -10,13 +10,29 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from lanterne.collect.connectors.push import json_schema
-from lanterne.collect.push import InvalidProgramme, Unauthorized, receive_programme
+from lanterne.collect.push import MAX_BYTES, InvalidProgramme, Unauthorized, receive_programme
 from lanterne.collect.runs import list_runs, run_detail
 from lanterne.db import utcnow
 from lanterne.errors import InvalidValue
 from lanterne.web import EngineDep, SettingsDep
 
 router = APIRouter()
+# The push body is read raw (JSON, CSV or XLSX), so its schema is described here for the API docs.
+PUSH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "/api/v1/programme/schema.json"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"fichier": {"type": "string", "format": "binary"}},
+                }
+            },
+        },
+    }
+}
 
 
 @router.get("/api/v1/sync/runs")
@@ -42,7 +58,7 @@ def programme_schema() -> dict[str, Any]:
     return json_schema()
 
 
-@router.post("/api/v1/programme/{cineid}", tags=["collect"])
+@router.post("/api/v1/programme/{cineid}", tags=["collect"], openapi_extra=PUSH_BODY)
 async def push_programme(cineid: int, request: Request, engine: EngineDep, settings: SettingsDep) -> Any:
     """A cinema pushes its programme with its token: JSON (Lanterne's schema), CSV or XLSX."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -59,6 +75,8 @@ async def push_programme(cineid: int, request: Request, engine: EngineDep, setti
 async def _document(request: Request) -> tuple[bytes, str]:
     """The raw body, or the file of a multipart upload (a spreadsheet sent from a web form)."""
     kind = request.headers.get("content-type", "")
+    if int(request.headers.get("content-length") or 0) > MAX_BYTES:
+        raise InvalidValue("document", f"document de plus de {MAX_BYTES // 1024 // 1024} Mo")
     if not kind.startswith("multipart/form-data"):
         return await request.body(), kind
     upload = (await request.form()).get("fichier")
