@@ -9,6 +9,9 @@ from __future__ import annotations
 import threading
 from datetime import time, timedelta
 
+from lanterne.booking.autovalidation import autovalidate
+from lanterne.booking.offer_import import import_offers
+from lanterne.booking.reimbursement import reimburse_due
 from lanterne.collect.sync import sync_all
 from lanterne.jobs import Job, run_due
 from lanterne.publish.exports import refresh_exports
@@ -24,6 +27,9 @@ def scheduled_jobs(runtime: Runtime) -> list[Job]:
         Job("sync", run=lambda: sync_all(runtime), daily_at=nightly),
         Job("exports", run=lambda: refresh_exports(runtime), every=timedelta(minutes=30)),
         Job("rate-limit-counters", run=lambda: forget_old_counters(runtime.engine), every=timedelta(hours=1)),
+        Job("pass-offers", run=lambda: import_offers(runtime.engine, runtime.settings), daily_at=time(5, 0)),
+        Job("pass-autovalidate", run=lambda: autovalidate(runtime.engine), every=timedelta(hours=1)),
+        Job("pass-reimburse", run=lambda: reimburse_due(runtime.engine), daily_at=time(6, 0)),
     ]
     return jobs
 
