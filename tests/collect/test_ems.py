@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlalchemy import Engine, select
 
+from lanterne.catalog.models import Cinema
 from lanterne.collect.connectors.ems import EmsConnector
 from lanterne.collect.connectors.interface import ConnectorContext, ConnectorError
 from lanterne.collect.programme import Window
+from lanterne.collect.sync import SyncResult, apply_programme
+from lanterne.db import transaction
 from lanterne.stand_ins.ems import EmsFeed, create_app
 from lanterne.stand_ins.faults import Faults
 from lanterne.stand_ins.server import serve_in_thread
@@ -21,6 +25,7 @@ from lanterne.stand_ins.server import serve_in_thread
 FIXTURES = Path(__file__).parent / "fixtures"
 PARIS = ZoneInfo("Europe/Paris")
 DECEMBER = Window(date(2026, 12, 1), date(2026, 12, 28))
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +139,34 @@ def test_real_ems_payloads(shared_dir: Path) -> None:
     assert spider.starts_at == datetime(2023, 7, 11, 10, 0, tzinfo=PARIS)
     assert (spider.version, spider.format, spider.screen) == ("VF", "3D", "Salle 5")
     assert [s.version for s in delta.showtimes] == ["VOST"] and delta.cursor == "172800"
+
+
+def test_the_sync_engine_keeps_the_version_and_cancels_nothing_from_a_delta(
+    engine: Engine, feed_url: str, stand_in: tuple[str, EmsFeed, Faults]
+) -> None:
+    settings = {"feed_url": feed_url, "site_id": "0412", "username": "lanterne", "password": "ems-secret"}
+    with transaction(engine) as session:
+        rex = Cinema(
+            id=5000412, cnc_region=5, cnc_number=412, name="Le Rex", department="05", connector="ems"
+        )
+        rex.connector_settings = settings
+        session.add(rex)
+
+    def sync() -> SyncResult:
+        with engine.connect() as connection:
+            stored = connection.execute(
+                select(Cinema.connector_settings).where(Cinema.id == 5000412)
+            ).scalar()
+        programme = connector(feed_url, **stored).fetch(DECEMBER)
+        return apply_programme(
+            engine, 5000412, "ems", programme, now=NOW, window=DECEMBER, zone="Europe/Paris"
+        )
+
+    first = sync()
+    assert (first.inserted, first.cancelled, first.error) == (3, 0, None)
+    second = sync()
+    assert stand_in[2].requests[-1] == "GET /86400"
+    assert (second.inserted, second.cancelled) == (1, 0)  # the delta's séance added, the others kept
+    with engine.connect() as connection:
+        stored = connection.execute(select(Cinema.connector_settings).where(Cinema.id == 5000412)).scalar()
+    assert stored["cursor"] == "172800"
