@@ -26,7 +26,9 @@ DECEMBER = Window(date(2026, 12, 1), date(2026, 12, 28))
 @pytest.fixture(scope="module")
 def stand_in() -> Iterator[tuple[str, Faults]]:
     feeds, faults = MonnaieFeeds(page_size=2), Faults(delay=0.5)
-    feeds.add("rex", "jeton-rex", json.loads((FIXTURES / "monnaie_programme.json").read_text()))
+    document = json.loads((FIXTURES / "monnaie_programme.json").read_text())
+    feeds.add("rex", "jeton-rex", document)
+    feeds.add("propre", "jeton-propre", {**document, "showtimes": document["showtimes"][:3]})
     with serve_in_thread(create_app(feeds, faults)) as url:
         yield url, faults
 
@@ -66,7 +68,9 @@ def test_evenement_and_headline_become_an_event(stand_in: tuple[str, Faults], fa
 def test_bad_records_are_rejected_with_page_position_and_field(
     stand_in: tuple[str, Faults], faults: Faults
 ) -> None:
-    rejected = connector(f"{stand_in[0]}/programme/rex").fetch(DECEMBER).rejected
+    programme = connector(f"{stand_in[0]}/programme/rex").fetch(DECEMBER)
+    assert programme.partial is True  # a refused record's séance must not be cancelled
+    rejected = programme.rejected
     assert [(r.record, r.field) for r in rejected] == [
         ("page 3, showtimes[0] (id S-5)", "film_id"),
         ("page 3, showtimes[1] (id S-6)", "starts_at"),
@@ -79,6 +83,11 @@ def test_the_csv_feed_gives_the_same_seances(stand_in: tuple[str, Faults], fault
     assert {"S-1", "S-2", "S-3"} <= set(shows)
     assert (shows["S-3"].is_event, shows["S-3"].event_headline) == (True, "Goûter offert")
     assert shows["S-1"].starts_at == datetime(2026, 12, 2, 20, 30, tzinfo=PARIS)
+
+
+def test_a_clean_feed_is_whole(stand_in: tuple[str, Faults], faults: Faults) -> None:
+    programme = connector(f"{stand_in[0]}/programme/propre", token="jeton-propre").fetch(DECEMBER)
+    assert (len(programme.showtimes), programme.rejected, programme.partial) == (3, [], False)
 
 
 def test_a_wrong_token_is_reported(stand_in: tuple[str, Faults], faults: Faults) -> None:

@@ -52,6 +52,8 @@ class MonnaieConnector:
         programme.showtimes = [
             s for s in programme.showtimes if window.start <= s.starts_at.date() <= window.end
         ]
+        # A refused record's séance has not vanished: with any record refused, nothing is cancelled.
+        programme.partial = bool(programme.rejected)
         return programme
 
     def _page(self, url: str, params: dict[str, str] | None) -> tuple[Programme, str | None]:

@@ -285,4 +285,6 @@ class SpreadsheetConnector:
         programme.showtimes = [
             s for s in programme.showtimes if window.start <= s.starts_at.date() <= window.end
         ]
+        # A mistyped row must not cancel its séance: with any row refused, nothing is cancelled tonight.
+        programme.partial = bool(programme.rejected)
         return programme
