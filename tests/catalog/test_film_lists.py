@@ -70,9 +70,13 @@ def test_visa_wins_and_french_headers_in_a_workbook(catalog: Engine, xlsx: Calla
         ["Titre", "Réalisateur", "Année", "N° visa"],
         ["Titre inconnu ici", "", "", "149166"],
         ["", "", "", ""],
+        ["", "", "", "0999999"],
     ]
     report = import_recommended(catalog, xlsx("liste.xlsx", {"Films": rows}))
-    assert flags(catalog) == {"Les Misérables": (True, False, False)} and report.unmatched == []
+    assert flags(catalog) == {"Les Misérables": (True, False, False)}
+    assert [str(error) for error in report.unmatched] == [
+        "ligne 4, champ « visa »: aucun film pour le visa 999999"
+    ]
 
 
 def test_accessible_columns_set_each_flag(catalog: Engine, csv_file: Callable[..., Path]) -> None:

@@ -51,6 +51,8 @@ def run_import(ctx: typer.Context, importer: Importer, path: Path) -> None:
         except LanterneError as error:
             console.print(f"[red]Fichier refusé, rien n'est chargé : {error}[/red]", soft_wrap=True)
             raise typer.Exit(2) from None
+        finally:
+            runtime.close()
     for line in report.summary():
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     if report.rejected:

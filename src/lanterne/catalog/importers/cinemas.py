@@ -8,7 +8,7 @@ the admissions years, and `propriétaire` versus `programmateur`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +63,7 @@ def import_cinemas(engine: Engine, path: Path, progress: Progress | None = None)
     report.count(ADMISSIONS)
     with open_table(path, REQUIRED, sheet=SHEET) as table, engine.begin() as connection:
         shape = layout(table.header)
-        newest = connection.scalar(select(func.max(CinemaAdmissions.year))) or 0
-        tally = Tally(older_file=newest > shape.year)
+        tally = Tally()
         parsed = accepted(table.records, lambda record: parse(record, shape), report)
         keyed = ((row["id"], where, (row, admissions)) for where, row, admissions in parsed)
         seen: dict[object, int | str] = {}
@@ -72,8 +71,7 @@ def import_cinemas(engine: Engine, path: Path, progress: Progress | None = None)
             load(connection, batch, shape.year, report, tally)
             if progress:
                 progress(report.read, table.total)
-        if not tally.older_file:
-            tally.absent = _absent(connection, set(seen))
+        settle(connection, tally, set(seen))
     report.notes.extend(tally.notes())
     return report
 
@@ -82,8 +80,8 @@ def import_cinemas(engine: Engine, path: Path, progress: Progress | None = None)
 class Tally:
     """What the report tells beyond counts: cinemas an older file must not rewrite or revive."""
 
-    older_file: bool  # the database already holds a newer year than this file
-    kept: int = 0
+    kept: int = 0  # cinemas the database knows from a newer file: this one is older
+    added: list[int] = field(default_factory=list)
     closed: int = 0
     absent: int = 0
 
@@ -120,21 +118,24 @@ def load(
     tally.kept += len(batch) - len(current)
     report.count(CINEMAS).unchanged += len(batch) - len(current)
     added = upsert(connection, table_of(Cinema), ("id",), current, report.count(CINEMAS))
-    if tally.older_file and added:
-        # Listed in an older file but in none of the newer ones already loaded: closed since.
-        connection.execute(
-            update(Cinema).where(Cinema.id.in_([row["id"] for row in added])).values(active=False)
-        )
-        tally.closed += len(added)
+    tally.added.extend(row["id"] for row in added)
     admissions = [entry for _, entries in batch for entry in entries]
     upsert(
         connection, table_of(CinemaAdmissions), ("cinema_id", "year"), admissions, report.count(ADMISSIONS)
     )
 
 
-def _absent(connection: Connection, ids: set[object]) -> int:
-    query = select(func.count()).select_from(Cinema).where(Cinema.active.is_(True), Cinema.id.not_in(ids))
-    return connection.scalar(query) or 0
+def settle(connection: Connection, tally: Tally, listed: set[object]) -> None:
+    """An older file's cinemas unknown to the newer ones have closed since: added inactive. A current
+    file only counts the active cinemas it no longer lists (an extract must not close them)."""
+    if tally.kept and tally.added:
+        connection.execute(update(Cinema).where(Cinema.id.in_(tally.added)).values(active=False))
+        tally.closed = len(tally.added)
+    elif not tally.kept:
+        query = (
+            select(func.count()).select_from(Cinema).where(Cinema.active.is_(True), Cinema.id.not_in(listed))
+        )
+        tally.absent = connection.scalar(query) or 0
 
 
 def parse(record: Record, shape: Layout) -> tuple[int | str, Row, list[Row]]:

@@ -146,11 +146,12 @@ def match(connection: Connection, batch: list[Wanted], report: ImportReport) -> 
 
 
 def _by_key(row: Wanted, by_key: dict[str, list[int]], report: ImportReport) -> int | None:
+    if row.title is None:  # a visa the catalog does not know, and no title to look for
+        report.unmatched.append(RowError(row.where, "visa", f"aucun film pour le visa {row.visa}"))
+        return None
     exact, near = _keys(row)
     candidates = by_key.get(exact) or sorted({film_id for key in near for film_id in by_key.get(key, [])})
-    label = (
-        f"« {row.title or ''} » ({row.directors or 'réalisateur inconnu'}, {row.year or 'année inconnue'})"
-    )
+    label = f"« {row.title} » ({row.directors or 'réalisateur inconnu'}, {row.year or 'année inconnue'})"
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
