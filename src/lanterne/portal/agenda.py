@@ -1,0 +1,170 @@
+"""The agenda of event screenings (by day, filtered by region, department and type) and each event's
+page with its schema.org `ScreeningEvent`.
+
+The type filter is a hook: until the agenda domain publishes an event-type column on the events
+dataset, a type is a keyword of the headline (`evenement_contains`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine
+
+from lanterne.errors import NotFound
+from lanterne.portal import display
+from lanterne.portal.programme import Showing, showing
+from lanterne.portal.reading import CINEMAS, EVENTS, distinct, first, instant, page
+from lanterne.publish.lines import dataset_of
+
+AGENDA_SIZE = "50"
+AGENDA_FIELDS = (
+    "showid,showstart,evenement,filmid,filmtitle,filmversion,accessibilite,showurl,statut,"
+    "cineid,cinenom,cineville,cinedepartement,cineregion"
+)
+# The enrichment column the agenda domain may add to the events dataset; it wins when present.
+TYPE_COLUMNS = ("typeevenement", "evenementtype")
+KEYWORD_TYPES = {
+    "avant-premiere": ("Avant-première", "avant-premi"),
+    "debat": ("Ciné-débat", "débat"),
+    "rencontre": ("Rencontre", "rencontre"),
+    "cine-club": ("Ciné-club", "ciné-club"),
+    "jeune-public": ("Jeune public, ciné-goûter", "goûter"),
+    "concert": ("Ciné-concert", "concert"),
+    "courts-metrages": ("Courts métrages", "courts"),
+}
+
+
+@dataclass
+class AgendaDay:
+    label: str
+    events: list[tuple[Showing, dict[str, Any]]]
+
+
+@dataclass
+class Agenda:
+    params: dict[str, str]
+    days: list[AgendaDay]
+    next_after: str | None
+    regions: list[str]
+    departments: list[str]
+    types: list[tuple[str, str]]
+
+
+def type_column() -> str | None:
+    dataset = dataset_of(EVENTS)
+    return next((name for name in TYPE_COLUMNS if dataset.column(name)), None)
+
+
+def event_types(engine: Engine) -> list[tuple[str, str]]:
+    column = type_column()
+    if column:
+        return [(str(value), str(value)) for value in distinct(engine, EVENTS, column, 50)]
+    return [(key, label) for key, (label, _) in KEYWORD_TYPES.items()]
+
+
+def agenda_filters(params: dict[str, str]) -> dict[str, str]:
+    """The page's filters (région, département, type) in the API's words."""
+    found = {}
+    if params.get("region"):
+        found["cineregion_eq"] = params["region"]
+    if params.get("departement"):
+        found["cinedepartement_eq"] = params["departement"]
+    kind, column = params.get("type", ""), type_column()
+    if kind and column:
+        found[f"{column}_eq"] = kind
+    elif kind in KEYWORD_TYPES:
+        found["evenement_contains"] = KEYWORD_TYPES[kind][1]
+    return found
+
+
+def agenda(engine: Engine, params: dict[str, str], now: datetime) -> Agenda:
+    query = {
+        **agenda_filters(params),
+        "showstart_gte": instant(now),
+        "sort": "showstart",
+        "size": AGENDA_SIZE,
+        "select": AGENDA_FIELDS,
+    }
+    if params.get("after"):
+        query["after"] = params["after"]
+    found, following = page(engine, EVENTS, query)
+    days: dict[str, AgendaDay] = {}
+    for row in found:
+        item = showing(row)
+        days.setdefault(item.day, AgendaDay(item.day, [])).events.append((item, row))
+    kept = {k: v for k, v in params.items() if k in ("region", "departement", "type") and v}
+    return Agenda(
+        kept,
+        list(days.values()),
+        following.get("after") if following else None,
+        distinct(engine, CINEMAS, "cineregion", 50),
+        distinct(engine, CINEMAS, "cinedepartement", 200),
+        event_types(engine),
+    )
+
+
+@dataclass
+class EventPage:
+    event: dict[str, Any]
+    showing: Showing
+    runtime: str
+    json_ld: str
+
+
+def screening_event(row: dict[str, Any], page_url: str) -> dict[str, Any]:
+    """schema.org ScreeningEvent: what search engines and agenda sites read from the page."""
+    place = {
+        "@type": "MovieTheater",
+        "name": row["cinenom"],
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": row.get("cineadresse"),
+            "postalCode": row.get("cinecp"),
+            "addressLocality": row.get("cineville"),
+            "addressCountry": "FR",
+        },
+    }
+    if row.get("_coords.lat") is not None:
+        place["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": row["_coords.lat"],
+            "longitude": row["_coords.lon"],
+        }
+    movie: dict[str, Any] = {"@type": "Movie", "name": row["filmtitle"]}
+    if row.get("filmdirector"):
+        movie["director"] = {"@type": "Person", "name": row["filmdirector"]}
+    if row.get("filmduration"):
+        movie["duration"] = f"PT{row['filmduration'] // 60}M"
+    status = "EventCancelled" if row.get("statut") == "cancelled" else "EventScheduled"
+    event: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScreeningEvent",
+        "name": row.get("evenement") or row["filmtitle"],
+        "url": page_url,
+        "startDate": display.local(row["showstart"]).isoformat(),
+        "eventStatus": f"https://schema.org/{status}",
+        "location": place,
+        "workPresented": movie,
+        "inLanguage": "fr",
+    }
+    if row.get("showend"):
+        event["endDate"] = display.local(row["showend"]).isoformat()
+    if row.get("filmversion"):
+        event["videoFormat"] = row["filmversion"]
+    if row.get("showurl"):
+        event["offers"] = {"@type": "Offer", "url": row["showurl"]}
+    return event
+
+
+def event_page(engine: Engine, show_id: int, base_url: str) -> EventPage:
+    row = first(engine, EVENTS, {"showid_eq": str(show_id)})
+    if row is None:
+        raise NotFound(f"séance événement inconnue : {show_id}")
+    url = f"{base_url.rstrip('/')}/evenements/{show_id}"
+    # "</" inside JSON would close the script element early.
+    json_ld = orjson.dumps(screening_event(row, url)).decode().replace("</", "<\\/")
+    return EventPage(row, showing(row), display.runtime(row.get("filmduration")), json_ld)
