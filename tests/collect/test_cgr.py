@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,8 +14,8 @@ from lxml import etree
 
 from lanterne.collect.connectors.cgr import CgrConnector, envelope, result_text
 from lanterne.collect.connectors.interface import ConnectorContext, ConnectorError
-from lanterne.collect.programme import Window
-from lanterne.stand_ins.cgr import PATH, CgrCinema, create_app
+from lanterne.collect.programme import FilmRecord, Programme, ShowtimeRecord, Window
+from lanterne.stand_ins.cgr import PATH, CgrCinema, create_app, films_of
 from lanterne.stand_ins.faults import Faults
 from lanterne.stand_ins.server import serve_in_thread
 
@@ -138,3 +138,22 @@ def test_real_cgr_payloads(shared_dir: Path) -> None:
     assert venom.starts_at == datetime(2023, 1, 29, 14, 0, tzinfo=PARIS)
     assert (venom.version, venom.format) == ("VF", "2D")
     assert len(programme.showtimes) == 4 and not programme.rejected
+
+
+def test_a_neutral_programme_survives_the_round_trip_through_cgr() -> None:
+    films = [FilmRecord("77", "Les Feux de l'été", runtime=104, visa="160123", allocine_id="301123")]
+    shows = [
+        ShowtimeRecord("901", "77", datetime(2026, 12, 2, 20, 30, tzinfo=PARIS), version="VOST", format="2D"),
+        ShowtimeRecord("902", "77", datetime(2026, 12, 3, 13, 0, tzinfo=UTC), version="VF", format="3D"),
+    ]
+    cinema = CgrCinema(12)
+    cinema.films = films_of(Programme(films, shows))
+    with serve_in_thread(create_app(cinema)) as url:
+        back = connector(url + PATH).fetch(DECEMBER)
+    assert [(f.external_id, f.title, f.runtime, f.visa, f.allocine_id) for f in back.films] == [
+        ("77", "Les Feux de l'été", 104, "160123", "301123")
+    ]
+    assert [(s.external_id, s.starts_at, s.version, s.format) for s in back.showtimes] == [
+        ("901", shows[0].starts_at, "VOST", "2D"),
+        ("902", shows[1].starts_at, "VF", "3D"),
+    ]

@@ -15,10 +15,10 @@ from sqlalchemy import Engine, select
 from lanterne.catalog.models import Cinema
 from lanterne.collect.connectors.ems import EmsConnector
 from lanterne.collect.connectors.interface import ConnectorContext, ConnectorError
-from lanterne.collect.programme import Window
+from lanterne.collect.programme import FilmRecord, Programme, ShowtimeRecord, Window
 from lanterne.collect.sync import SyncResult, apply_programme
 from lanterne.db import transaction
-from lanterne.stand_ins.ems import EmsFeed, create_app
+from lanterne.stand_ins.ems import EmsFeed, create_app, site_of
 from lanterne.stand_ins.faults import Faults
 from lanterne.stand_ins.server import serve_in_thread
 
@@ -170,3 +170,24 @@ def test_the_sync_engine_keeps_the_version_and_cancels_nothing_from_a_delta(
     with engine.connect() as connection:
         stored = connection.execute(select(Cinema.connector_settings).where(Cinema.id == 5000412)).scalar()
     assert stored["cursor"] == "172800"
+
+
+def test_a_neutral_programme_survives_the_round_trip_through_ems() -> None:
+    films = [
+        FilmRecord("F1", "Les Feux de l'été", directors="Agnès Morel", runtime=104, allocine_id="301123")
+    ]
+    shows = [
+        ShowtimeRecord("S1", "F1", datetime(2026, 12, 2, 20, 30, tzinfo=PARIS), screen="1", version="VOST"),
+        ShowtimeRecord("S2", "F1", datetime(2026, 12, 3, 13, 0, tzinfo=UTC), version="VF", format="3D"),
+    ]
+    feed = EmsFeed()
+    feed.publish(0, {"sites": [site_of("0412", "Le Rex", Programme(films, shows))], "version": 1})
+    with serve_in_thread(create_app(feed)) as url:
+        back = connector(url).fetch(DECEMBER)
+    assert [(f.external_id, f.title, f.runtime, f.allocine_id) for f in back.films] == [
+        ("F1", "Les Feux de l'été", 104, "301123")
+    ]
+    assert [(s.external_id, s.starts_at, s.version, s.format) for s in back.showtimes] == [
+        ("S1", shows[0].starts_at, "VOST", "2D"),
+        ("S2", shows[1].starts_at, "VF", "3D"),
+    ]

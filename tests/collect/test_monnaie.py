@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,9 +14,9 @@ import pytest
 
 from lanterne.collect.connectors.interface import ConnectorContext, ConnectorError
 from lanterne.collect.connectors.monnaie import MonnaieConnector
-from lanterne.collect.programme import Window
+from lanterne.collect.programme import FilmRecord, Programme, ShowtimeRecord, Window
 from lanterne.stand_ins.faults import Faults
-from lanterne.stand_ins.monnaie import MonnaieFeeds, create_app
+from lanterne.stand_ins.monnaie import MonnaieFeeds, create_app, document_of
 from lanterne.stand_ins.server import serve_in_thread
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -113,3 +114,21 @@ def test_garbage_names_the_endpoint(stand_in: tuple[str, Faults], faults: Faults
     faults.push("garbage")
     with pytest.raises(ConnectorError, match=r"unreadable Monnaie Services feed on GET http://127\.0\.0\.1"):
         connector(f"{stand_in[0]}/programme/rex").fetch(DECEMBER)
+
+
+def test_a_neutral_programme_survives_the_round_trip_through_the_feed() -> None:
+    films = [FilmRecord("F1", "Les Feux de l'été", directors="Agnès Morel", runtime=104, visa="160123")]
+    shows = [
+        ShowtimeRecord(
+            "S1", "F1", datetime(2026, 12, 2, 20, 30, tzinfo=PARIS), screen="1", version="VOST", is_event=True
+        ),
+        ShowtimeRecord(
+            "S2", "F1", datetime(2026, 12, 3, 13, 0, tzinfo=UTC), screen_capacity=80, cancelled=True
+        ),
+    ]
+    shows[0] = replace(shows[0], event_headline="Ciné-débat", booking_url="https://monnaie.example/r/S1")
+    feeds = MonnaieFeeds()
+    feeds.add("neutre", "jeton", document_of(Programme(films, shows)))
+    with serve_in_thread(create_app(feeds)) as url:
+        back = connector(f"{url}/programme/neutre", token="jeton").fetch(DECEMBER)
+    assert back.films == films and back.showtimes == shows

@@ -8,7 +8,9 @@ SOAP Fault with HTTP 500.
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 from starlette.applications import Starlette
@@ -17,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from lanterne.collect.programme import FilmRecord, Programme, ShowtimeRecord
 from lanterne.stand_ins.faults import Faults, with_faults
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -43,6 +46,58 @@ class CgrCinema:
             "IntituleErreur": "",
             "ObjetRetour": {"NumCine": self.number, "Films": films},
         }
+
+
+def whole(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def number_of(external_id: str) -> int:
+    """CGR's ids are integers: a neutral id that is not one gets a stable number."""
+    return int(external_id) if external_id.isdigit() else zlib.crc32(external_id.encode())
+
+
+def seance_of(show: ShowtimeRecord, zone: ZoneInfo) -> dict[str, Any]:
+    local = show.starts_at.astimezone(zone)
+    return {
+        "IDSeance": number_of(show.external_id),
+        "Date": local.strftime("%Y-%m-%d"),
+        "Heure": local.strftime("%H:%M:00.000"),
+        "NbPlacesRestantes": show.screen_capacity or 100,
+        "bAvecPlacement": True,
+        "bAvecDuo": True,
+        "bICE": False,
+        "Relief": show.format or "2D",
+        "Version": show.version or "VF",
+        "bAVP": False,
+        "PrixUnitaire": 7.5,
+        "libTarif": "Tarif Standard",
+    }
+
+
+def film_of(film: FilmRecord, seances: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "IDFilm": number_of(film.external_id),
+        "IDFilmAlloCine": whole(film.allocine_id),
+        "Titre": film.title,
+        "NumVisa": whole(film.visa),
+        "Duree": film.runtime,
+        "Synopsis": film.synopsis or "",
+        "Affiche": film.poster_url or "",
+        "TypeFilm": "CNC",
+        "Seances": seances,
+    }
+
+
+def films_of(programme: Programme, zone: str = "Europe/Paris") -> list[dict[str, Any]]:
+    """A neutral programme (the demo's) in CGR's shape, for `CgrCinema.films`."""
+    local = ZoneInfo(zone)
+    seances: dict[str, list[dict[str, Any]]] = {}
+    for show in programme.showtimes:
+        seances.setdefault(show.film_external_id, []).append(seance_of(show, local))
+    return [
+        film_of(film, seances[film.external_id]) for film in programme.films if film.external_id in seances
+    ]
 
 
 def envelope(operation: str, result: str) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict
 from typing import Any
 
 from starlette.applications import Starlette
@@ -17,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from lanterne.collect.programme import Programme, ShowtimeRecord
 from lanterne.stand_ins.faults import Faults, with_faults
 
 CSV_COLUMNS = [
@@ -46,6 +48,25 @@ class MonnaieFeeds:
 
     def add(self, code: str, token: str, programme: dict[str, Any]) -> None:
         self.programmes[code], self.tokens[code] = programme, token
+
+
+def showtime_of(show: ShowtimeRecord) -> dict[str, Any]:
+    values = asdict(show)
+    values.update(id=values.pop("external_id"), film_id=values.pop("film_external_id"))
+    values.update(event=values.pop("is_event"), headline=values.pop("event_headline"))
+    values.update(
+        starts_at=show.starts_at.isoformat(), ends_at=show.ends_at.isoformat() if show.ends_at else None
+    )
+    return values
+
+
+def document_of(programme: Programme) -> dict[str, Any]:
+    """A neutral programme (the demo's) as the Monnaie feed's JSON document (Lanterne's schema)."""
+    films = [{"id": f.external_id, **asdict(f)} for f in programme.films]
+    for film in films:
+        del film["external_id"]
+        film["release_date"] = film["release_date"].isoformat() if film["release_date"] else None
+    return {"schema_version": 1, "films": films, "showtimes": [showtime_of(s) for s in programme.showtimes]}
 
 
 def csv_of(programme: dict[str, Any]) -> bytes:
