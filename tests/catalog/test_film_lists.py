@@ -10,7 +10,6 @@ from sqlalchemy import Engine, insert, select
 
 from lanterne.catalog.identity import film_match_key
 from lanterne.catalog.importers.film_lists import import_accessible, import_recommended
-from lanterne.catalog.importers.films import import_films
 from lanterne.catalog.models import Film
 
 CATALOG = [
@@ -118,13 +117,3 @@ def test_rows_without_title_or_visa_are_rejected(catalog: Engine, csv_file: Call
         (3, "année"),
         (4, "visa"),
     ]
-
-
-@pytest.mark.shared
-def test_the_real_cannes_prize_list_against_the_real_workbook(engine: Engine, shared_dir: Path) -> None:
-    import_films(engine, shared_dir / "data/films/cnc_films_agrees_2003_2024.xlsx")
-    report = import_recommended(
-        engine, shared_dir / "data/films/afcae_prix_cinemas_art_et_essai_cannes_2019_2022.csv"
-    )
-    assert sorted(flags(engine)) == ["Gagarine", "La Fracture", "Les Misérables"]
-    assert len(report.unmatched) == 5  # foreign films have no French agrément

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from lanterne.catalog.identity import film_match_key
 from lanterne.catalog.importers.countries import countries
+from lanterne.catalog.importers.film_lists import import_recommended
 from lanterne.catalog.importers.films import directors, display_title, import_films, visa_number
 from lanterne.catalog.models import Film
 from lanterne.errors import InvalidValue
@@ -141,6 +142,18 @@ def test_the_real_films_workbook(engine: Engine, shared_dir: Path) -> None:
         nuit = connection.execute(select(Film.title, Film.directors).where(Film.visa == "149456")).one()
     assert tuple(years) == (2003, 2024)
     assert tuple(nuit) == ("Zombi child", "Bertrand Bonello")
+    # The real Cannes prize list against the real workbook (one import of the workbook for both checks).
+    prizes = import_recommended(
+        engine, shared_dir / "data/films/afcae_prix_cinemas_art_et_essai_cannes_2019_2022.csv"
+    )
+    with engine.connect() as connection:
+        marked = connection.scalars(select(Film.title).where(Film.art_et_essai_recommended.is_(True))).all()
+    assert sorted(marked) == [
+        "Gagarine",
+        "La Fracture",
+        "Les Misérables",
+    ]  # two of them agréés a year earlier
+    assert len(prizes.unmatched) == 5  # foreign films have no French agrément
 
 
 def test_the_flattened_csv_gives_the_year_in_a_column(engine: Engine, csv_file: Callable[..., Path]) -> None:

@@ -36,19 +36,21 @@ class Header:
     names: tuple[str, ...]
     line: int
     positions: dict[str, int] = field(init=False)
+    found: dict[Alternatives, str | None] = field(init=False)  # every row asks the same: fold once
 
     def __post_init__(self) -> None:
         positions: dict[str, int] = {}
         for index, name in enumerate(self.names):
             positions.setdefault(fold(name), index)
         object.__setattr__(self, "positions", positions)
+        object.__setattr__(self, "found", {})
 
     def find(self, names: Alternatives) -> str | None:
         """The first of the alternative names this header has, folded; None when it has none."""
-        for name in (names,) if isinstance(names, str) else names:
-            if fold(name) in self.positions:
-                return fold(name)
-        return None
+        if names not in self.found:
+            folded = (fold(name) for name in ((names,) if isinstance(names, str) else names))
+            self.found[names] = next((name for name in folded if name in self.positions), None)
+        return self.found[names]
 
     def has(self, names: Alternatives) -> bool:
         return self.find(names) is not None
