@@ -78,8 +78,11 @@ class Dataset:
 
     def last_updated(self, engine: Engine) -> datetime:
         """The newest change among the tables the dataset reads (each an index seek)."""
+        if not self.updated:
+            return EPOCH
+        query = select(*(select(func.max(column)).scalar_subquery() for column in self.updated))
         with engine.connect() as connection:
-            stamps = [connection.execute(select(func.max(column))).scalar() for column in self.updated]
+            stamps = connection.execute(query).one()
         return max((stamp for stamp in stamps if stamp is not None), default=EPOCH)
 
     def count(self, engine: Engine) -> int:

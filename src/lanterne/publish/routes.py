@@ -13,13 +13,16 @@ import orjson
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 
-from lanterne.publish import aggregations, directory, openapi
+from lanterne.publish import aggregations, caching, catalogue, directory, metadata, openapi
+from lanterne.publish.caching import Validators
 from lanterne.publish.lines import Answer, dataset_of, full, lines
 from lanterne.runtime import Runtime
 
 router = APIRouter()
 PREFIXES = ("/data-fair/api/v1/datasets", "/api/v1/datasets")
 JSON = "application/json"
+JSON_LD = "application/ld+json"
+RDF_XML = "application/rdf+xml"
 
 
 async def _runtime(request: Request) -> Runtime:
@@ -35,10 +38,25 @@ def _public_url(runtime: Runtime, request: Request) -> str:
     return runtime.settings.base_url.rstrip("/") + request.url.path
 
 
-def _send(answer: Answer) -> Response:
+def _version(request: Request, runtime: Runtime, dataset_id: str) -> tuple[Validators, bool]:
+    """The answer's ETag / Last-Modified, and whether the reuser already holds this version (304)."""
+    current = caching.dataset_validators(runtime.engine, dataset_of(dataset_id), request.url.query)
+    return current, caching.not_modified(request.headers, current)
+
+
+def _not_modified(current: Validators) -> Response:
+    return Response(status_code=304, headers=current.headers())
+
+
+def _send(answer: Answer, current: Validators) -> Response:
+    headers = {**answer.headers, **current.headers()}
     if isinstance(answer.body, bytes):
-        return Response(answer.body, media_type=answer.media_type, headers=answer.headers)
-    return StreamingResponse(answer.body, media_type=answer.media_type, headers=answer.headers)
+        return Response(answer.body, media_type=answer.media_type, headers=headers)
+    return StreamingResponse(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def _json(body: bytes, current: Validators) -> Response:
+    return Response(body, media_type=JSON, headers=current.headers())
 
 
 async def list_datasets(runtime: RuntimeDep) -> Response:
@@ -47,35 +65,64 @@ async def list_datasets(runtime: RuntimeDep) -> Response:
     )
 
 
-async def dataset_info(dataset_id: str, runtime: RuntimeDep) -> Response:
-    body = directory.card(runtime.engine, dataset_of(dataset_id), runtime.settings.base_url)
+async def dcat_jsonld(runtime: RuntimeDep) -> Response:
+    return Response(catalogue.dcat_catalogue(runtime.engine, runtime.settings, rdf=False), media_type=JSON_LD)
+
+
+async def dcat_rdf(runtime: RuntimeDep) -> Response:
+    return Response(catalogue.dcat_catalogue(runtime.engine, runtime.settings, rdf=True), media_type=RDF_XML)
+
+
+async def dataset_card(dataset_id: str, runtime: RuntimeDep) -> Response:
+    return Response(catalogue.card(runtime.engine, runtime.settings, dataset_of(dataset_id)), media_type=JSON)
+
+
+async def dataset_metadata(dataset_id: str, runtime: RuntimeDep) -> Response:
+    body = metadata.dataset_metadata(runtime.engine, runtime.settings, dataset_of(dataset_id))
     return Response(orjson.dumps(body), media_type=JSON)
 
 
 async def dataset_lines(dataset_id: str, request: Request, runtime: RuntimeDep) -> Response:
+    current, same = _version(request, runtime, dataset_id)
+    if same:
+        return _not_modified(current)
     params = list(request.query_params.multi_items())
     url = _public_url(runtime, request)
-    return _send(lines(runtime.engine, dataset_id, params, url, runtime.settings.base_url))
+    return _send(lines(runtime.engine, dataset_id, params, url, runtime.settings.base_url), current)
 
 
 async def dataset_full(dataset_id: str, request: Request, runtime: RuntimeDep) -> Response:
+    current, same = _version(request, runtime, dataset_id)
+    if same:
+        return _not_modified(current)
     params = list(request.query_params.multi_items())
-    return _send(full(runtime.engine, dataset_id, params, runtime.settings.base_url))
+    return _send(full(runtime.engine, dataset_id, params, runtime.settings.base_url), current)
 
 
 async def dataset_values(dataset_id: str, field: str, request: Request, runtime: RuntimeDep) -> Response:
+    current, same = _version(request, runtime, dataset_id)
+    if same:
+        return _not_modified(current)
     body = aggregations.values(runtime.engine, dataset_of(dataset_id), field, request.query_params)
-    return Response(body, media_type=JSON)
+    return _json(body, current)
 
 
 async def dataset_values_agg(dataset_id: str, request: Request, runtime: RuntimeDep) -> Response:
-    body = aggregations.values_agg(runtime.engine, dataset_of(dataset_id), request.query_params)
-    return Response(body, media_type=JSON)
+    current, same = _version(request, runtime, dataset_id)
+    if same:
+        return _not_modified(current)
+    return _json(
+        aggregations.values_agg(runtime.engine, dataset_of(dataset_id), request.query_params), current
+    )
 
 
 async def dataset_metric_agg(dataset_id: str, request: Request, runtime: RuntimeDep) -> Response:
-    body = aggregations.metric_agg(runtime.engine, dataset_of(dataset_id), request.query_params)
-    return Response(body, media_type=JSON)
+    current, same = _version(request, runtime, dataset_id)
+    if same:
+        return _not_modified(current)
+    return _json(
+        aggregations.metric_agg(runtime.engine, dataset_of(dataset_id), request.query_params), current
+    )
 
 
 async def dataset_schema(dataset_id: str, request: Request) -> Response:
@@ -90,10 +137,14 @@ async def dataset_api_docs(dataset_id: str, runtime: RuntimeDep) -> Response:
     return Response(orjson.dumps(body), media_type=JSON)
 
 
+router.add_api_route("/api/v1/catalog", dcat_jsonld, methods=["GET"], tags=["open data"])
+router.add_api_route("/api/v1/catalog.jsonld", dcat_jsonld, methods=["GET"], tags=["open data"])
+router.add_api_route("/api/v1/catalog.rdf", dcat_rdf, methods=["GET"], tags=["open data"])
 for _prefix in PREFIXES:
     _tags: list[str | object] = ["open data"]
     router.add_api_route(_prefix, list_datasets, methods=["GET"], tags=_tags)
-    router.add_api_route(f"{_prefix}/{{dataset_id}}", dataset_info, methods=["GET"], tags=_tags)
+    router.add_api_route(f"{_prefix}/{{dataset_id}}", dataset_card, methods=["GET"], tags=_tags)
+    router.add_api_route(f"{_prefix}/{{dataset_id}}/metadata", dataset_metadata, methods=["GET"], tags=_tags)
     router.add_api_route(f"{_prefix}/{{dataset_id}}/lines", dataset_lines, methods=["GET"], tags=_tags)
     router.add_api_route(f"{_prefix}/{{dataset_id}}/full", dataset_full, methods=["GET"], tags=_tags)
     router.add_api_route(
