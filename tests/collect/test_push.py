@@ -204,6 +204,10 @@ def test_the_documented_example_is_valid() -> None:
 def test_reading_refuses_empty_and_lists_every_bad_record() -> None:
     with pytest.raises(InvalidValue, match="vide"):
         read_programme(b"  ", "application/json", "Europe/Paris")
+    with pytest.raises(InvalidValue, match="aucune séance"):
+        read_programme(b"titre;date;heure\n", "text/csv", "Europe/Paris")
+    emptied, window = read_programme(b'{"start": "2026-12-01", "end": "2026-12-07"}', "", "Europe/Paris")
+    assert window == Window(date(2026, 12, 1), date(2026, 12, 7)) and not emptied.showtimes
     content = b"titre;date;heure\nA;99/99/2026;20:30\nB;01/12/2026;31h\n"
     with pytest.raises(InvalidProgramme) as refused:
         read_programme(content, "text/csv", "Europe/Paris")

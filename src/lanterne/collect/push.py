@@ -146,6 +146,9 @@ def read_programme(content: bytes, content_type: str, zone: str) -> tuple[Progra
             programme, window = spreadsheet.parse(content, zone), None
     except ValueError as exc:
         raise InvalidValue("document", str(exc)) from exc
+    if window is None and not programme.showtimes and not programme.rejected:
+        # Likely the wrong sheet exported: it would cancel the whole programme. JSON says so explicitly.
+        raise InvalidValue("document", "aucune séance : pour tout annuler, envoyer du JSON avec start et end")
     if programme.rejected:
         raise InvalidProgramme(programme.rejected)
     if window and not 0 <= (window.end - window.start).days <= MAX_WINDOW_DAYS:
