@@ -10,7 +10,7 @@ from sqlalchemy.dialects import sqlite
 
 from lanterne.catalog.models import Cinema, Film, School, Showtime
 from lanterne.db import UTCDateTime, transaction
-from lanterne.demo.loading import build, count, demo_seed, empty, sqlite_encoder
+from lanterne.demo.loading import build, count, demo_seed, empty, load, sqlite_encoder
 from lanterne.demo.world import DemoWorld
 
 START = date(2026, 11, 23)
@@ -22,7 +22,7 @@ def small_world(seed: int = 9) -> DemoWorld:
 
 def test_build_writes_every_generated_row(engine: Engine) -> None:
     world = small_world()
-    summary = build(engine, world, days=3, schools_per_cinema=4)
+    summary = load(engine, world, days=3, schools_per_cinema=4)
     generated = list(world.showtime_rows(days=3))
     assert (summary.cinemas, summary.films, summary.schools) == (20, 40, 80)
     assert summary.admissions == 60
@@ -41,7 +41,7 @@ def test_build_writes_every_generated_row(engine: Engine) -> None:
 def test_fast_writes_store_values_as_sqlalchemy_does(engine: Engine) -> None:
     """Queries bound through SQLAlchemy find the rows written by COPY or raw executemany."""
     world = small_world()
-    build(engine, world, days=2, schools_per_cinema=1)
+    load(engine, world, days=2, schools_per_cinema=1)
     first = next(world.showtime_rows(days=2))
     film = world.films[0]
     with engine.connect() as connection:
@@ -76,7 +76,7 @@ def test_sqlite_encoder_matches_the_column_types_own_processing() -> None:
 
 
 def test_indexes_are_rebuilt_and_new_films_get_fresh_ids(engine: Engine) -> None:
-    build(engine, small_world(), days=1, schools_per_cinema=1)
+    load(engine, small_world(), days=1, schools_per_cinema=1)
     names = {index["name"] for index in inspect(engine).get_indexes("showtimes")}
     assert {index.name for index in Showtime.__table__.indexes} <= names
     with transaction(engine) as session:
@@ -87,17 +87,17 @@ def test_indexes_are_rebuilt_and_new_films_get_fresh_ids(engine: Engine) -> None
 
 
 def test_empty_then_rebuild_and_recognise_the_demo(engine: Engine) -> None:
-    build(engine, small_world(), days=1, schools_per_cinema=1)
+    load(engine, small_world(), days=1, schools_per_cinema=1)
     assert demo_seed(engine) == (9, 20)
     empty(engine)
     assert count(engine).cinemas == count(engine).showtimes == 0
     assert demo_seed(engine) == (None, 0)
-    build(engine, small_world(seed=10), days=1, schools_per_cinema=1)
+    load(engine, small_world(seed=10), days=1, schools_per_cinema=1)
     assert demo_seed(engine) == (10, 20)
 
 
 def test_a_real_cinema_is_not_taken_for_the_demo(engine: Engine) -> None:
-    build(engine, small_world(), days=1, schools_per_cinema=1)
+    load(engine, small_world(), days=1, schools_per_cinema=1)
     with transaction(engine) as session:
         session.add(Cinema(id=1000035, cnc_region=1, cnc_number=35, name="Le Balzac", postcode="75008"))
     assert demo_seed(engine) == (None, 21)
@@ -105,7 +105,13 @@ def test_a_real_cinema_is_not_taken_for_the_demo(engine: Engine) -> None:
 
 @pytest.mark.parametrize("table", [School])
 def test_schools_land_with_their_uai(engine: Engine, table: type[School]) -> None:
-    build(engine, small_world(), days=1, schools_per_cinema=2)
+    load(engine, small_world(), days=1, schools_per_cinema=2)
     with engine.connect() as connection:
         codes = connection.execute(select(table.uai)).scalars().all()
     assert len(codes) == 40 and all(len(code) == 8 for code in codes)
+
+
+def test_build_generates_then_loads(engine: Engine) -> None:
+    summary = build(engine, seed=2, cinemas=6, films=12, days=1, start=START)
+    assert (summary.cinemas, summary.films) == (6, 12)
+    assert summary.showtimes == sum(1 for _ in DemoWorld(2, 6, 12, START).showtime_rows(days=1))

@@ -181,7 +181,7 @@ def _cinema(rng: random.Random, index: int, used: set[int]) -> DemoCinema:
         multiplex=multiplex,
         connector=connector,
         publish_consent=rng.random() < 0.9,
-        online_booking=connector != "spreadsheet" and rng.random() < 0.9,
+        online_booking=rng.random() < 0.92,
         admissions=sum(capacities) * rng.randint(60, 180) * (3 if multiplex else 2) // 2,
     )
 
@@ -203,7 +203,7 @@ def _identity(rng: random.Random, commune: Commune, multiplex: bool) -> tuple[st
 
 def _capacities(rng: random.Random, multiplex: bool, category: str | None) -> tuple[int, ...]:
     """Screens and their seats: multiplexes are big, category E villages have one screen."""
-    low, high = {None: (1, 6), "A": (3, 7), "B": (3, 6), "C": (2, 5), "D": (1, 3), "E": (1, 2)}[category]
+    low, high = {None: (2, 7), "A": (3, 7), "B": (3, 6), "C": (2, 5), "D": (1, 3), "E": (1, 2)}[category]
     screens = rng.randint(8, 18) if multiplex else rng.randint(low, high)
     if category == "E" and rng.random() < 0.6:
         screens = 1

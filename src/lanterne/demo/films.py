@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from lanterne.catalog.identity import film_match_key
@@ -59,11 +60,11 @@ class DemoFilm:
     popularity: float  # relative audience pull: how many cinemas take it, how many screens
     repertory: bool  # a classic back in cinemas (patrimoine)
 
-    @property
+    @cached_property
     def french(self) -> bool:
         return self.countries.startswith("France")
 
-    @property
+    @cached_property
     def family(self) -> bool:
         return bool(FAMILY_GENRES & set(self.genres.split(", ")))
 

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
-from lanterne.demo.loading import DemoSummary, build, count, demo_seed, empty
+from lanterne.demo.loading import DemoSummary, count, demo_seed, empty, load
 from lanterne.demo.world import (
     DEFAULT_CINEMAS,
     DEFAULT_DAYS,
@@ -73,7 +73,7 @@ def _build_with_progress(engine: Engine, world: DemoWorld, days: int, console: C
         def advance(stage: str, rows: int) -> None:
             progress.advance(tasks[stage], rows)
 
-        summary = build(engine, world, days, progress=advance)
+        summary = load(engine, world, days, progress=advance)
         for task in tasks.values():
             progress.update(task, total=progress.tasks[task].completed)
     return summary

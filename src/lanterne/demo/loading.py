@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
 from typing import Any, cast
@@ -21,7 +22,15 @@ from sqlalchemy.types import TypeEngine
 
 from lanterne.catalog.models import Cinema, CinemaAdmissions, Film, School, Showtime
 from lanterne.db import Base, UTCDateTime, is_postgres
-from lanterne.demo.world import DEFAULT_DAYS, SCHOOLS_PER_CINEMA, DemoWorld
+from lanterne.demo.world import (
+    DEFAULT_CINEMAS,
+    DEFAULT_DAYS,
+    DEFAULT_FILMS,
+    DEFAULT_SEED,
+    SCHOOLS_PER_CINEMA,
+    DemoWorld,
+    paris_today,
+)
 
 BATCH = 5_000
 CINEMAS, ADMISSIONS, FILMS, SCHOOLS, SHOWTIMES = (
@@ -44,6 +53,22 @@ class DemoSummary:
 
 
 def build(
+    engine: Engine,
+    *,
+    seed: int = DEFAULT_SEED,
+    cinemas: int = DEFAULT_CINEMAS,
+    films: int = DEFAULT_FILMS,
+    days: int = DEFAULT_DAYS,
+    start: date | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Generate and write a demo into an empty, migrated database (the benchmarks' entry point):
+    `build(engine, cinemas=2000, films=8000)` writes about a million séances."""
+    world = DemoWorld(seed, cinemas, films, start or paris_today())
+    return load(engine, world, days, progress=progress)
+
+
+def load(
     engine: Engine,
     world: DemoWorld,
     days: int = DEFAULT_DAYS,
@@ -137,7 +162,9 @@ def sqlite_encoder(column_type: TypeEngine[Any]) -> Callable[[Any], Any] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 17)
 def _sqlite_instant(value: datetime) -> str:
+    """Cached: a million séances start at a few thousand distinct instants."""
     naive = value.astimezone(UTC).replace(tzinfo=None)
     text_value = naive.isoformat(" ")
     return text_value if naive.microsecond else text_value + ".000000"
@@ -158,10 +185,15 @@ def _copy(connection: Connection, table: Table, batch: list[dict[str, Any]]) -> 
             line = list(pick(row))
             for position in instants:
                 if line[position] is not None:
-                    line[position] = line[position].astimezone(UTC).replace(tzinfo=None)
+                    line[position] = _naive_utc(line[position])
             for position in documents:
                 line[position] = _json(line[position])
             copy.write_row(line)
+
+
+@lru_cache(maxsize=1 << 17)
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _json(value: Any) -> str:

@@ -20,11 +20,11 @@ from lanterne.demo.cinemas import DemoCinema
 from lanterne.demo.films import DemoFilm, first_wednesday
 from lanterne.demo.names import EVENT_HEADLINES, FAMILY_HEADLINES
 
-EVENT_RATE = 0.025  # plus the avant-premières: about 3 % of séances are events
-TRAILERS = 15  # minutes of advertising and trailers before the film
-CLEANING = 10  # minutes between the end of a séance and the next one on the same screen
+EVENT_RATE = 0.027  # plus the avant-premières: about 3 % of séances are events
+TRAILERS = 10  # minutes of advertising and trailers before the film
+CLEANING = 5  # minutes to empty and clean the room before the next séance
 MATINEE, AFTERNOON, TEA, EARLY_EVENING, EVENING, LATE = 660, 840, 975, 1110, 1245, 1365  # minutes
-WEDNESDAY, SATURDAY, SUNDAY = 2, 5, 6
+WEDNESDAY, FRIDAY, SATURDAY, SUNDAY = 2, 4, 5, 6
 BOOKING_HOSTS = {
     "cds": "cine-office.example",
     "boost": "boost-billetterie.example",
@@ -64,17 +64,18 @@ def local_midnight(day: date, zone: str) -> datetime:
 
 def slots(cinema: DemoCinema, day: date) -> tuple[int, ...]:
     """Realistic hours: 14:00, 16:15, 18:30, 20:45; matinées on Wednesdays and weekends; multiplexes
-    run from 11:00 to the late show every day; village cinemas open on weekday evenings only."""
+    run from 11:00 to the late show every day; village cinemas open on weekday evenings only; city
+    cinemas add a late show."""
     weekday = day.weekday()
     if cinema.multiplex:
         return (MATINEE, AFTERNOON, TEA, EARLY_EVENING, EVENING, LATE)
-    if cinema.screens <= 2 and weekday not in (WEDNESDAY, SATURDAY, SUNDAY):
+    if cinema.screens == 1 and weekday not in (WEDNESDAY, SATURDAY, SUNDAY):
         return (EARLY_EVENING, EVENING)
     hours: tuple[int, ...] = (AFTERNOON, TEA, EARLY_EVENING, EVENING)
     if weekday in (WEDNESDAY, SATURDAY, SUNDAY):
         hours = (MATINEE, *hours)
-    if weekday in (4, SATURDAY) and cinema.screens >= 3:
-        hours = (*hours, LATE)
+    if cinema.screens >= 3 and (weekday in (FRIDAY, SATURDAY) or cinema.category in (None, "A", "B")):
+        hours = (*hours, LATE)  # city centres and commercial cinemas run a late show
     return hours
 
 
@@ -143,7 +144,7 @@ def _showtime(
     minutes: int,
 ) -> DemoShowtime:
     headline = _headline(rng, film, day, minutes)
-    booking = cinema.online_booking and rng.random() < 0.92
+    booking = cinema.online_booking and rng.random() < 0.9  # some séances sold at the door only
     return DemoShowtime(
         external_id=external_id,
         film=film,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from lanterne.collect.programme import Programme, ShowtimeRecord
 from lanterne.demo.cinemas import DemoCinema, generate_cinemas
-from lanterne.demo.films import DemoFilm, generate_films
+from lanterne.demo.films import DemoFilm, first_wednesday, generate_films
 from lanterne.demo.schools import school_rows
 from lanterne.demo.showtimes import DemoShowtime, Programmer
 
@@ -73,7 +73,7 @@ class DemoWorld:
         weeks: dict[date, list[DemoFilm]] = {}
         for offset in range(days):
             day = first + timedelta(days=offset)
-            week = day - timedelta(days=(day.weekday() - 2) % 7)
+            week = first_wednesday(day)
             if week not in weeks:
                 weeks[week] = self.programmer.week_films(cinema, week)
             yield from self.programmer.day(cinema, day, weeks[week])
