@@ -9,57 +9,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select, update
-from tests.catalog.builders import table
+from tests.catalog.builders import HEADER_2022, HEADER_2024, balzac, rural_circuit, table
 
 from lanterne.catalog.importers.cinemas import import_cinemas, labels
 from lanterne.catalog.models import Cinema, CinemaAdmissions
-
-COMMON = [
-    "régionCNC", "N° auto", "nom", "région administrative", "adresse", "code INSEE", "commune",
-    "population de la commune", "DEP", "N°UU", "unité urbaine", "population unité urbaine",
-    "situation géographique", "écrans", "fauteuils", "semaines d'activité", "séances",
-]  # fmt: skip
-TAIL = [
-    "évolution entrées", "tranche d'entrées", "OWNER", "AE", "catégorie Art et Essai", "label Art et Essai",
-    "genre", "multiplexe", "zone de la commune", "nombre de films programmés", "nombre de films inédits",
-    "nombre de films en semaine 1", "PdM en entrées des films français",
-    "PdM en entrées des films américains",
-    "PdM en entrées des films européens", "PdM en entrées des autres films", "films Art et Essai",
-]  # fmt: skip
-HEADER_2024 = [
-    *COMMON, "entrées 2024", "entrées 2023", *[n.replace("OWNER", "propriétaire") for n in TAIL],
-    "part des séances de films Art et Essai", "PdM en entrées des films Art et Essai",
-    "latitude", "longitude",
-]  # fmt: skip
-HEADER_2022 = [
-    *COMMON, "entrées 2022", "entrées 2021", *[n.replace("OWNER", "programmateur") for n in TAIL],
-    "PdM en entrées des films Art et Essai", "latitude", "longitude", "geolocalisation",
-]  # fmt: skip
-
-
-def balzac(**changes: Any) -> dict[str, Any]:
-    values = {
-        "régionCNC": 1, "N° auto": 35, "nom": "BALZAC", "région administrative": "ILE-DE-FRANCE",
-        "adresse": "1 RUE BALZAC", "code INSEE": "75108", "commune": "Paris 8e Arrondissement", "DEP": "75",
-        "N°UU": "00851", "unité urbaine": "Paris", "population unité urbaine": 10947378, "écrans": 3,
-        "fauteuils": 589, "entrées 2024": 94257, "entrées 2023": 101748, "propriétaire": "", "AE": "OUI",
-        "catégorie Art et Essai": "A", "label Art et Essai": "RD", "genre": "FIXE", "multiplexe": "NON",
-        "PdM en entrées des films Art et Essai": 0.9321030716574742, "latitude": "48.872431",
-        "longitude": "2.299525",
-    }  # fmt: skip
-    return {**values, **changes}
-
-
-def rural_circuit(**changes: Any) -> dict[str, Any]:
-    values = {
-        "régionCNC": 6, "N° auto": 4021, "nom": " CINE CIRCUIT", "code INSEE": 1004, "commune": "Ambérieu ",
-        "DEP": 1, "N°UU": "00000", "unité urbaine": "Zone rurale", "population unité urbaine": 14183345,
-        "écrans": 1, "fauteuils": None, "entrées 2024": 5000, "entrées 2023": "", "propriétaire": "CGR",
-        "AE": "OUI", "catégorie Art et Essai": "E", "label Art et Essai": "RDJPPR", "genre": "ITINERANT",
-        "multiplexe": "NON", "PdM en entrées des films Art et Essai": 1, "latitude": "46.0",
-        "longitude": "5.36",
-    }  # fmt: skip
-    return {**values, **changes}
 
 
 def stored(engine: Engine, cinema_id: int) -> dict[str, Any]:
@@ -129,6 +82,14 @@ def test_2022_export_gives_percentages_and_packed_coordinates(
     assert cinema["art_et_essai_share"] == pytest.approx(0.2397523394075846)
     assert (cinema["latitude"], cinema["longitude"], cinema["operator"]) == (48.872265, 2.300938, "UGC")
     assert admissions(engine) == {(1_000_035, 2022): 148007, (1_000_035, 2021): 119434}
+
+
+def test_2024_layout_as_csv_keeps_fractions(engine: Engine, csv_file: Callable[..., Path]) -> None:
+    row = balzac(**{"PdM en entrées des films Art et Essai": "0,5", "DEP": "2a", "code INSEE": "2a004"})
+    path = csv_file("cnc2024.csv", table(HEADER_2024, [row]), bom=False, crlf=False)
+    assert import_cinemas(engine, path).rejected == []
+    cinema = stored(engine, 1_000_035)
+    assert (cinema["art_et_essai_share"], cinema["department"], cinema["insee_code"]) == (0.5, "2A", "2A004")
 
 
 def test_reimport_writes_nothing_and_newer_file_updates_in_place(

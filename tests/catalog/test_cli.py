@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.catalog.builders import table
-from tests.catalog.test_cinemas import HEADER_2024, balzac, rural_circuit
-from tests.catalog.test_schools import HEADER_2023, lycee
+from tests.catalog.builders import HEADER_2023, HEADER_2024, balzac, lycee, rural_circuit, table
 from typer.testing import CliRunner
 
 from lanterne.catalog.models import Cinema, School

@@ -8,29 +8,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.catalog.builders import table
+from tests.catalog.builders import HEADER_2023, HEADER_2026, lycee, table
 
 from lanterne.catalog.importers.schools import import_schools
 from lanterne.catalog.models import School
-
-COMMON = [
-    "Identifiant_de_l_etablissement", "Nom_etablissement", "Type_etablissement", "Statut_public_prive",
-    "Adresse_1", "Adresse_2", "Adresse_3",
-]  # fmt: skip
-TAIL = ["Code_commune", "Nom_commune", "Code_departement", "Section_cinema", "latitude", "longitude"]
-HEADER_2023 = [*COMMON, "Code postal", *TAIL, "Nombre_d_eleves", "position", "coordonnee_X"]
-HEADER_2026 = [*COMMON, "Code_postal", *TAIL, "coordX_origine", "multi_uai", "code_circonscription"]
-
-
-def lycee(**changes: Any) -> dict[str, Any]:
-    values = {
-        "Identifiant_de_l_etablissement": "0350042e", "Nom_etablissement": "Lycée Chateaubriand",
-        "Type_etablissement": "Lycée", "Statut_public_prive": "Public", "Adresse_1": "136 boulevard de Vitré",
-        "Code postal": "35000", "Code_postal": "35000", "Code_commune": "35238", "Nom_commune": "Rennes",
-        "Code_departement": "035", "Section_cinema": "1", "latitude": "48.1206", "longitude": "-1.6598",
-        "Nombre_d_eleves": "1800",
-    }  # fmt: skip
-    return {**values, **changes}
 
 
 def schools(engine: Engine) -> dict[str, dict[str, Any]]:
