@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     exports_dir: str = Field(default="exports", description="Where whole-dataset files are cached")
     producer: str = Field(default="Union des cinémas indépendants", description="Credited in datasets")
 
+    # Audience collector: batches a minute per address (daily-keyed hash) and per visitor
+    audience_batches_per_address: int = 120
+    audience_batches_per_visitor: int = 60
+
     # Tiles for the portal's maps; the pages stay usable when they cannot load.
     tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 import threading
 from datetime import time, timedelta
 
+from lanterne.audience.retention import enforce as enforce_retention
+from lanterne.audience.segments import evaluate as evaluate_segments
 from lanterne.booking.autovalidation import autovalidate
 from lanterne.booking.offer_import import import_offers
+from lanterne.booking.outbox import deliver
 from lanterne.booking.reimbursement import reimburse_due
 from lanterne.collect.sync import sync_all
 from lanterne.jobs import Job, run_due
@@ -30,6 +33,9 @@ def scheduled_jobs(runtime: Runtime) -> list[Job]:
         Job("pass-offers", run=lambda: import_offers(runtime.engine, runtime.settings), daily_at=time(5, 0)),
         Job("pass-autovalidate", run=lambda: autovalidate(runtime.engine), every=timedelta(hours=1)),
         Job("pass-reimburse", run=lambda: reimburse_due(runtime.engine), daily_at=time(6, 0)),
+        Job("pass-emails", run=lambda: deliver(runtime.engine, runtime.settings), every=timedelta(minutes=1)),
+        Job("audience-segments", run=lambda: evaluate_segments(runtime.engine), daily_at=time(4, 30)),
+        Job("audience-retention", run=lambda: enforce_retention(runtime.engine), daily_at=time(4, 0)),
     ]
     return jobs
 

@@ -19,10 +19,9 @@ from lanterne.audience.participation import allowed_origin
 from lanterne.db import utcnow
 from lanterne.errors import Forbidden, InvalidValue, LanterneError
 from lanterne.publish.ratelimit import CounterStore
+from lanterne.settings import Settings
 
 SITE_CACHE_SECONDS = 60.0
-BATCHES_PER_MINUTE_PER_ADDRESS = 120
-BATCHES_PER_MINUTE_PER_VISITOR = 60
 
 
 class TooLarge(LanterneError):
@@ -51,8 +50,10 @@ class Request:
 class Intake:
     """One per web worker; its only state is a short read cache of sites (never a counter)."""
 
-    def __init__(self, engine: Engine, counters: CounterStore, secret: str) -> None:
-        self.engine, self.counters, self.secret = engine, counters, secret
+    def __init__(self, engine: Engine, counters: CounterStore, settings: Settings) -> None:
+        self.engine, self.counters, self.secret = engine, counters, settings.secret_key
+        self.per_address = settings.audience_batches_per_address
+        self.per_visitor = settings.audience_batches_per_visitor
         self._sites: dict[str, tuple[float, Site | None]] = {}
 
     def site(self, key: str) -> Site:
@@ -93,8 +94,8 @@ class Intake:
         body, _ = self.checked(request)
         batch = collector.parse_batch(body)
         address = collector.ip_hash(request.ip, self.secret, now.date().isoformat())
-        self._limit(f"aud:ip:{address}", BATCHES_PER_MINUTE_PER_ADDRESS, now)
-        self._limit(f"aud:v:{batch.visitor_id}", BATCHES_PER_MINUTE_PER_VISITOR, now)
+        self._limit(f"aud:ip:{address}", self.per_address, now)
+        self._limit(f"aud:v:{batch.visitor_id}", self.per_visitor, now)
         if collector.is_bot(request.user_agent, batch):
             return 0
         return collector.store(self.engine, batch, now)
@@ -104,7 +105,7 @@ class Intake:
         now = now or utcnow()
         self._limit(
             f"aud:ip:{collector.ip_hash(request.ip, self.secret, now.date().isoformat())}",
-            BATCHES_PER_MINUTE_PER_ADDRESS,
+            self.per_address,
             now,
         )
         return consent.record(self.engine, consent.parse_choice(body), site.cinema_id, now)

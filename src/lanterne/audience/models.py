@@ -152,7 +152,7 @@ class PartnerExport(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partner: Mapped[str] = mapped_column(String(40))
-    segment_id: Mapped[int] = mapped_column(ForeignKey("audience_segments.id"))
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("audience_segments.id"))  # None: conversions
     kind: Mapped[str] = mapped_column(String(30))  # customer_list, conversions
     added: Mapped[int] = mapped_column(Integer)
     removed: Mapped[int] = mapped_column(Integer)

@@ -22,7 +22,7 @@ def _intake(request: Request) -> Intake:
     state = request.app.state
     if getattr(state, "audience_intake", None) is None:
         runtime = state.runtime
-        state.audience_intake = Intake(runtime.engine, counter_store(runtime), runtime.settings.secret_key)
+        state.audience_intake = Intake(runtime.engine, counter_store(runtime), runtime.settings)
     intake: Intake = state.audience_intake
     return intake
 

@@ -1,0 +1,171 @@
+"""The collector over real HTTP, on SQLite and PostgreSQL: what is stored, what is refused, and why."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import orjson
+import pytest
+from sqlalchemy import Engine, func, select
+from tests.audience.conftest import HUMAN_UA
+
+from lanterne.audience.identifiers import hashed_email
+from lanterne.audience.models import ConsentReceipt, Event, Participation, Visitor
+from lanterne.runtime import Runtime
+
+ORIGIN = "https://www.lebalzac.example"
+
+
+@pytest.fixture
+def site(cinema_site: Participation, engine: Engine) -> Participation:
+    from lanterne.audience import participation
+
+    return participation.join(engine, cinema_site.cinema_id, ["lebalzac.example"], None, None)
+
+
+def post(url: str, path: str, body: object, origin: str = ORIGIN, agent: str = HUMAN_UA) -> httpx.Response:
+    content = body if isinstance(body, bytes) else orjson.dumps(body)
+    return httpx.post(
+        f"{url}{path}",
+        content=content,
+        headers={"Origin": origin, "User-Agent": agent, "Content-Type": "text/plain"},
+    )
+
+
+def consent(url: str, key: str, visitor: str | None, purposes: list[str]) -> str:
+    receipt = str(uuid.uuid4())
+    body = {"site": key, "receipt": receipt, "source": "banner", "purposes": purposes, "policy": "2026-11"}
+    if visitor:
+        body["visitor"] = visitor
+    assert post(url, "/audience/consent", body).status_code == 204
+    return receipt
+
+
+def event(kind: str = "page_view", **extra: object) -> dict[str, object]:
+    return {
+        "id": str(uuid.uuid4()),
+        "type": kind,
+        "ts": int(time.time() * 1000),
+        "url": "https://x/a?utm_source=n&q=s",
+        **extra,
+    }
+
+
+def count(engine: Engine, table: type) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_a_consented_batch_is_stored_once_and_traces_back_to_its_receipt(
+    engine: Engine, live_app: str, site: Participation
+) -> None:
+    visitor = str(uuid.uuid4())
+    receipt = consent(live_app, site.site_key, visitor, ["audience"])
+    batch = {
+        "site": site.site_key,
+        "receipt": receipt,
+        "visitor": visitor,
+        "events": [event(), event("film_page", film=7)],
+    }
+    assert post(live_app, "/audience/collect", batch).status_code == 204
+    assert post(live_app, "/audience/collect", batch).status_code == 204  # the same event ids again
+    with engine.connect() as connection:
+        rows = connection.execute(select(Event.receipt_id, Event.path, Event.campaign)).all()
+    assert len(rows) == 2 and {r.receipt_id for r in rows} == {receipt}
+    assert rows[0].path == "/a" and rows[0].campaign == {"utm_source": "n"}
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        (lambda b: b.update(events=[event() for _ in range(21)]), 400, "events"),
+        (lambda b: b["events"][0].update(type="scroll"), 400, "type"),
+        (lambda b: b.update(visitor="me"), 400, "visitor"),
+        (lambda b: b["events"][0].update(email_sha256="a@b.fr"), 400, "email_sha256"),
+    ],
+)
+def test_malformed_batches_are_refused_naming_the_field(
+    engine: Engine,
+    live_app: str,
+    site: Participation,
+    change,
+    status: int,
+    field: str,  # type: ignore[no-untyped-def]
+) -> None:
+    batch = {
+        "site": site.site_key,
+        "receipt": str(uuid.uuid4()),
+        "visitor": str(uuid.uuid4()),
+        "events": [event()],
+    }
+    change(batch)
+    answer = post(live_app, "/audience/collect", batch)
+    assert (answer.status_code, answer.json()["field"]) == (status, field)
+
+
+def test_size_origin_and_consent_are_enforced(engine: Engine, live_app: str, site: Participation) -> None:
+    visitor = str(uuid.uuid4())
+    receipt = consent(live_app, site.site_key, visitor, ["audience"])
+    batch = {"site": site.site_key, "receipt": receipt, "visitor": visitor, "events": [event()]}
+    assert post(live_app, "/audience/collect", b"x" * 5000).status_code == 413
+    assert post(live_app, "/audience/collect", batch, origin="https://evil.example").status_code == 403
+    assert post(live_app, "/audience/collect", {**batch, "site": "unknown"}).status_code == 403
+    other = str(uuid.uuid4())  # someone else's receipt: accepted on the wire, stored nowhere
+    assert post(live_app, "/audience/collect", {**batch, "visitor": other}).status_code == 204
+    refused = consent(live_app, site.site_key, None, [])
+    assert post(live_app, "/audience/collect", {**batch, "receipt": refused}).status_code == 204
+    assert count(engine, Event) == 0
+    assert post(live_app, "/audience/collect", batch, agent="Googlebot/2.1").status_code == 204
+    assert post(live_app, "/audience/collect", {**batch, "wd": True}).status_code == 204
+    assert count(engine, Event) == 0  # bots dropped silently
+
+
+def test_contacts_are_kept_only_with_the_sharing_consent(
+    engine: Engine, live_app: str, site: Participation
+) -> None:
+    digest = hashed_email(" Anne@Example.org ")
+    for purposes in (["audience"], ["audience", "share_with_partners"]):
+        visitor = str(uuid.uuid4())
+        receipt = consent(live_app, site.site_key, visitor, purposes)
+        batch = {
+            "site": site.site_key,
+            "receipt": receipt,
+            "visitor": visitor,
+            "events": [event("booking_completed", email_sha256=digest)],
+        }
+        assert post(live_app, "/audience/collect", batch).status_code == 204
+    with engine.connect() as connection:
+        kept = (
+            connection.execute(select(Visitor.email_sha256).order_by(Visitor.first_seen_at)).scalars().all()
+        )
+    assert sorted(kept, key=str) == sorted([None, digest], key=str)
+
+
+def test_the_collector_rate_limits_one_address(
+    engine: Engine, runtime: Runtime, live_app: str, site: Participation
+) -> None:
+    runtime.settings.audience_batches_per_address = 10  # the live app reads it on its first tag request
+    visitor = str(uuid.uuid4())
+    receipt = consent(live_app, site.site_key, visitor, ["audience"])
+    answers = [
+        post(
+            live_app,
+            "/audience/collect",
+            {"site": site.site_key, "receipt": receipt, "visitor": str(uuid.uuid4()), "events": [event()]},
+        ).status_code
+        for _ in range(125)
+    ]
+    assert answers[:9] == [204] * 9 and answers[-1] == 429  # the consent itself counted as the first
+
+
+def test_a_refusal_is_stored_as_an_anonymous_receipt(
+    engine: Engine, live_app: str, site: Participation
+) -> None:
+    consent(live_app, site.site_key, None, [])
+    with engine.connect() as connection:
+        assert connection.execute(select(ConsentReceipt.granted, ConsentReceipt.visitor_id)).one() == (
+            False,
+            None,
+        )
