@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 import pytest
 from tests.publish.export_samples import COLUMNS, SampleDataset, showtimes
 
 from lanterne.errors import InvalidValue
 from lanterne.publish import formats
+from lanterne.publish.formats import csv as csv_format
 
 
 def _read(options: dict[str, object], count: int = 30) -> tuple[bytes, list[list[str]]]:
@@ -39,9 +41,24 @@ def test_csv_semicolon_without_header() -> None:
     assert b";" in body.splitlines()[0]
 
 
-def test_csv_streams_in_chunks_of_rows() -> None:
-    chunks = list(formats.write("csv", SampleDataset(), COLUMNS, showtimes(2500), {}))
-    assert len(chunks) == 3
+def test_csv_streams_in_batches_without_reading_every_row_first() -> None:
+    consumed = 0
+
+    def counted() -> Iterator[tuple[object, ...]]:
+        nonlocal consumed
+        for row in showtimes(25_000):
+            consumed += 1
+            yield row
+
+    stream = formats.write("csv", SampleDataset(), COLUMNS, counted(), {})
+    next(stream)
+    assert consumed <= csv_format.BATCH + 1
+    assert len(list(stream)) == 2
+
+
+def test_csv_of_no_rows_is_the_header() -> None:
+    body = b"".join(formats.write("csv", SampleDataset(), COLUMNS, iter(()), {"sep": ";"}))
+    assert body.decode("utf-8-sig") == ";".join(column.name for column in COLUMNS) + "\r\n"
 
 
 def test_csv_refuses_an_unknown_separator_before_streaming() -> None:

@@ -6,56 +6,19 @@ the writer emits are handed on after every batch, so neither the rows nor the fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from itertools import islice
-from typing import Any
+from collections.abc import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lanterne.publish.formats.values import ColumnLike, Columns, DatasetLike, Options, Rows
+from lanterne.publish.formats.columnar import ARROW_TYPES, Outbox, record_batches
+from lanterne.publish.formats.values import Columns, DatasetLike, Options, Rows
 from lanterne.publish.licence import LICENCE, LICENCE_URL, PRODUCER
 
 BATCH = 50_000
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "datetime": pa.timestamp("us", tz="UTC"),
-    "date": pa.date32(),
-}
 
 
-class Outbox:
-    """A write-only file the Parquet writer fills and the stream empties: bytes pass through, once."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-        self.position = 0
-        self.closed = False
-
-    def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        self.chunks.append(chunk)
-        self.position += len(chunk)
-        return len(chunk)
-
-    def tell(self) -> int:
-        return self.position
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self.closed = True
-
-    def drain(self) -> bytes:
-        data, self.chunks = b"".join(self.chunks), []
-        return data
-
-
-def arrow_schema(dataset: DatasetLike, columns: Sequence[ColumnLike], options: dict[str, Any]) -> pa.Schema:
+def arrow_schema(dataset: DatasetLike, columns: Columns, options: Options) -> pa.Schema:
     fields = [
         pa.field(c.name, ARROW_TYPES.get(c.type, pa.string()), metadata={"description": c.description or ""})
         for c in columns
@@ -72,12 +35,9 @@ def write(dataset: DatasetLike, columns: Columns, rows: Rows, options: Options) 
     schema = arrow_schema(dataset, columns, options)
     outbox = Outbox()
     writer = pq.ParquetWriter(pa.PythonFile(outbox, mode="w"), schema, compression="zstd")
-    iterator = iter(rows)
     try:
-        while batch := list(islice(iterator, BATCH)):
-            cells = zip(*batch, strict=True)
-            arrays = [pa.array(values, type=field.type) for values, field in zip(cells, schema, strict=True)]
-            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
+        for batch in record_batches(rows, schema, BATCH):
+            writer.write_batch(batch)
             yield outbox.drain()
     finally:
         writer.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -47,8 +48,9 @@ Rows = Iterable[tuple[Any, ...]]
 Options = dict[str, Any]
 
 
+@lru_cache(maxsize=1 << 16)  # séances share start times: one conversion per distinct instant
 def local_iso(value: datetime) -> str:
-    """An instant as ISO 8601 in Paris time with its offset; naive input is taken as UTC."""
+    """An instant as ISO 8601 in Paris time with its offset."""
     return value.astimezone(PARIS).isoformat()
 
 
