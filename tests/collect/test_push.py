@@ -10,12 +10,20 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from lanterne.catalog.models import Cinema, Showtime
 from lanterne.collect.connectors.interface import ConnectorContext
-from lanterne.collect.connectors.push import PushFilm, PushProgramme, PushShowtime, json_schema
+from lanterne.collect.connectors.push import (
+    PushFilm,
+    PushProgramme,
+    PushShowtime,
+    json_schema,
+    programme_of,
+)
 from lanterne.collect.connectors.registry import available, create
 from lanterne.collect.connectors.spreadsheet import COLUMNS
 from lanterne.collect.programme import Window
@@ -24,6 +32,9 @@ from lanterne.db import transaction
 from lanterne.errors import InvalidValue
 
 FIXTURES = Path(__file__).parent / "fixtures"
+FIELDS = sorted(
+    {"films", "showtimes", "start", "end", "id", "film_id", "title", "starts_at", "version", "event"}
+)
 BALZAC, ECRAN = 1000035, 4000042  # Paris; Réunion (région CNC 4)
 
 
@@ -242,3 +253,22 @@ def test_the_five_sources_are_registered_and_push_fetches_nothing() -> None:
 def test_the_api_docs_describe_the_push_body(live_app: str) -> None:
     operation = httpx.get(f"{live_app}/openapi.json").json()["paths"]["/api/v1/programme/{cineid}"]["post"]
     assert {"application/json", "text/csv", "multipart/form-data"} <= set(operation["requestBody"]["content"])
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12) | st.sampled_from(["2026-12-02T20:30"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=6),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(JSON_VALUES)
+def test_any_json_gives_a_programme_or_a_clear_refusal(document: Any) -> None:
+    try:
+        programme, _ = programme_of(document, "Europe/Paris")
+    except ValueError as refusal:
+        assert str(refusal)
+        return
+    assert all(rejected.field and rejected.reason for rejected in programme.rejected)
+    assert all(show.starts_at.tzinfo is not None for show in programme.showtimes)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from starlette.applications import Starlette
 from starlette.responses import Response
@@ -148,3 +150,17 @@ def test_an_upload_only_cinema_has_nothing_to_pull() -> None:
         Window(date(2026, 12, 1), date(2026, 12, 31))
     )
     assert programme.partial is True and not programme.showtimes
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=400) | st.text(alphabet='titre;date heure,\n0123456789/:hH"é\x00', max_size=300))
+def test_any_file_gives_a_programme_or_a_clear_refusal(content: bytes | str) -> None:
+    data = b"titre;date;heure\n" + content.encode() if isinstance(content, str) else content
+    try:
+        programme = parse(data, "Europe/Paris")
+    except ValueError as refusal:
+        assert str(refusal)
+        return
+    for rejected in programme.rejected:
+        assert rejected.record.startswith("ligne ") and rejected.field and rejected.reason
+    assert all(show.starts_at.tzinfo is not None for show in programme.showtimes)
