@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from tests.audience.conftest import HUMAN_UA
 
+from lanterne.audience import participation
 from lanterne.audience.identifiers import hashed_email
 from lanterne.audience.models import ConsentReceipt, Event, Participation, Visitor
 from lanterne.runtime import Runtime
@@ -20,8 +21,6 @@ ORIGIN = "https://www.lebalzac.example"
 
 @pytest.fixture
 def site(cinema_site: Participation, engine: Engine) -> Participation:
-    from lanterne.audience import participation
-
     return participation.join(engine, cinema_site.cinema_id, ["lebalzac.example"], None, None)
 
 
