@@ -60,7 +60,7 @@ def test_register_a_venue_and_reimburse_it_with_a_sepa_file(
     )
     run("account", "attach", "--venue", "1", "--account", "1", "--since", "2026-01-01")  # type: ignore[operator]
     _offer, stock = create_offer(engine, 1, ManualOffer("Séance", SHOW, 550))
-    receipt = book(engine, settings, add_beneficiary(engine), stock, now=SHOW - timedelta(days=1))
+    receipt = book(engine, add_beneficiary(engine), stock, now=SHOW - timedelta(days=1))
     validate(engine, 1, receipt.countermark, now=SHOW)
     sepa_path = f"{tmp_path}/lot.xml"
     out = run("reimburse", "--period", "2026-11-01", "--sepa", sepa_path)  # type: ignore[operator]
@@ -77,4 +77,4 @@ def test_bad_input_exits_with_the_field(run: object, engine: Engine, monkeypatch
 
 def test_the_pass_jobs_are_scheduled(settings: Settings, engine: Engine) -> None:
     names = {job.name for job in scheduled_jobs(Runtime(settings, _engine=engine))}
-    assert {"pass-offers", "pass-autovalidate", "pass-reimburse"} <= names
+    assert {"pass-offers", "pass-autovalidate", "pass-reimburse", "pass-emails"} <= names

@@ -22,7 +22,7 @@ SHOW = NOW + timedelta(days=2)  # 22 November 2026, 11:00 Paris
 
 def _booked(engine: Engine, settings: Settings) -> tuple[int, str, int]:
     place = add_place(engine, starts_at=SHOW)
-    receipt = book(engine, settings, add_beneficiary(engine), place.stock_id, now=NOW)
+    receipt = book(engine, add_beneficiary(engine), place.stock_id, now=NOW)
     return place.venue_id, receipt.countermark, receipt.booking_id
 
 
@@ -52,7 +52,7 @@ def test_validating_twice_is_refused(engine: Engine, settings: Settings) -> None
 
 def test_a_cancelled_booking_is_refused(engine: Engine, settings: Settings) -> None:
     venue, code, booking_id = _booked(engine, settings)
-    cancel_by_venue(engine, settings, venue, booking_id, "Séance complète", now=NOW)
+    cancel_by_venue(engine, venue, booking_id, "Séance complète", now=NOW)
     with pytest.raises(Conflict, match="annulée"):
         validate(engine, venue, code, now=SHOW)
 

@@ -38,8 +38,8 @@ def test_typed_codes_are_normalized() -> None:
 
 def test_the_database_refuses_a_duplicate_countermark(engine: Engine, settings: Settings) -> None:
     place = add_place(engine)
-    first = book(engine, settings, add_beneficiary(engine, 1), place.stock_id, now=NOW)
-    second = book(engine, settings, add_beneficiary(engine, 2), place.stock_id, now=NOW)
+    first = book(engine, add_beneficiary(engine, 1), place.stock_id, now=NOW)
+    second = book(engine, add_beneficiary(engine, 2), place.stock_id, now=NOW)
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(
             update(Booking).where(Booking.id == second.booking_id).values(countermark=first.countermark)

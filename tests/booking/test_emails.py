@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from lanterne.booking.bookings import book
 from lanterne.booking.cancellation import cancel_by_beneficiary
 from lanterne.booking.emails import local_time
+from lanterne.booking.models import OutboxEmail
 from lanterne.booking.money import euros, parse_euros
+from lanterne.booking.outbox import deliver
 from lanterne.errors import InvalidValue
 from lanterne.settings import Settings
 
@@ -29,7 +31,9 @@ def test_booking_emails_reach_the_venue_and_the_young_person(
 ) -> None:
     place = add_place(engine, price=650, starts_at=SHOW, is_duo=True)
     young = add_beneficiary(engine, phone="0611223344")
-    receipt = book(engine, settings, young, place.stock_id, quantity=2, now=NOW)
+    receipt = book(engine, young, place.stock_id, quantity=2, now=NOW)
+    assert smtp_server.messages == []  # queued with the booking, sent by the worker
+    assert deliver(engine, settings) == 1
     to_venue, to_young = smtp_server.messages  # type: ignore[attr-defined]
     assert to_venue["To"] == "lieu1@cinema.example"
     assert to_venue["Reply-To"] == "jeune1@example.org"
@@ -57,18 +61,28 @@ def test_booking_emails_reach_the_venue_and_the_young_person(
 def test_the_venue_is_told_of_a_cancellation(engine: Engine, settings: Settings, smtp_server: object) -> None:
     place = add_place(engine, starts_at=SHOW)
     young = add_beneficiary(engine)
-    receipt = book(engine, settings, young, place.stock_id, now=NOW)
-    cancel_by_beneficiary(engine, settings, young, receipt.booking_id, now=NOW)
+    receipt = book(engine, young, place.stock_id, now=NOW)
+    cancel_by_beneficiary(engine, young, receipt.booking_id, now=NOW)
+    assert deliver(engine, settings) == 2
     notice = smtp_server.messages[-1]  # type: ignore[attr-defined]
     assert notice["To"] == "lieu1@cinema.example" and "annulée" in notice["Subject"]
     assert "Camille Martin1" in notice.get_content()
 
 
-def test_a_mail_server_down_does_not_undo_the_booking(engine: Engine, settings: Settings) -> None:
+def test_a_mail_server_down_keeps_the_booking_and_the_message(
+    engine: Engine, settings: Settings, smtp_server: object
+) -> None:
+    port = settings.smtp_port
     settings.smtp_port = 9  # nothing listens there
     place = add_place(engine)
-    receipt = book(engine, settings, add_beneficiary(engine), place.stock_id, now=NOW)
-    assert receipt.booking_id
+    receipt = book(engine, add_beneficiary(engine), place.stock_id, now=NOW)
+    assert deliver(engine, settings) == 0
+    with engine.connect() as connection:
+        attempts, error = connection.execute(select(OutboxEmail.attempts, OutboxEmail.last_error)).one()
+    assert attempts == 1 and error
+    settings.smtp_port = port
+    assert deliver(engine, settings) == 1 and deliver(engine, settings) == 0  # sent once, not twice
+    assert receipt.countermark in smtp_server.messages[0]["Subject"]  # type: ignore[attr-defined]
 
 
 def test_prices_typed_in_euros() -> None:

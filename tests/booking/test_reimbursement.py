@@ -47,7 +47,7 @@ class Venue:
 
     def used(self, cents: int, show: datetime = SHOW, offer_id: int | None = None) -> int:
         stock = add_stock(self.engine, self.venue_id, offer_id or self.offer_id, show, cents, None)
-        receipt = book(self.engine, self.settings, self.young, stock, now=show - timedelta(days=1))
+        receipt = book(self.engine, self.young, stock, now=show - timedelta(days=1))
         validate(self.engine, self.venue_id, receipt.countermark, now=show)
         return receipt.booking_id
 

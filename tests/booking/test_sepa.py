@@ -34,7 +34,6 @@ def _batch(engine: Engine, settings: Settings) -> int:
     for number, place in enumerate((first, first, second)):
         receipt = book(
             engine,
-            settings,
             add_beneficiary(engine, number + 10 * place.venue_id),
             place.stock_id,
             now=SHOW - timedelta(days=1),

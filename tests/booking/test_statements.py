@@ -20,7 +20,7 @@ SHOW = datetime(2026, 11, 5, 19, 0, tzinfo=UTC)
 def test_statement_csv_and_totals(engine: Engine, settings: Settings) -> None:
     place = add_place(engine, price=750, starts_at=SHOW)
     add_account(engine, place.venue_id)
-    receipt = book(engine, settings, add_beneficiary(engine), place.stock_id, now=SHOW - timedelta(days=1))
+    receipt = book(engine, add_beneficiary(engine), place.stock_id, now=SHOW - timedelta(days=1))
     validate(engine, place.venue_id, receipt.countermark, now=SHOW)
     batch = build_batch(engine, date(2026, 11, 1), now=datetime(2026, 11, 20, tzinfo=UTC)).batch_id
     lines = "".join(statement_csv(engine, batch, place.venue_id)).splitlines()

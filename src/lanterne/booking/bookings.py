@@ -8,25 +8,22 @@ stale snapshot). The credit is spent the same way, in the same transaction.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lanterne.booking import emails
+from lanterne.booking import outbox
 from lanterne.booking.beneficiaries import spend
 from lanterne.booking.countermarks import draw_countermark
-from lanterne.booking.models import Beneficiary, Booking, Offer, Stock, Venue
+from lanterne.booking.models import Booking, Offer, Stock
 from lanterne.booking.policy import PassPolicy
 from lanterne.db import utcnow
 from lanterne.errors import Conflict, InvalidValue, NotFound
-from lanterne.settings import Settings
 
-log = logging.getLogger(__name__)
 ATTEMPTS = 5
 
 
@@ -108,12 +105,13 @@ def _reserve(
                 cancellation_limit_at=limit,
             )
         )
-        return int(booking.inserted_primary_key[0]), unit_price * quantity, limit
+        booking_id = int(booking.inserted_primary_key[0])
+        outbox.enqueue(connection, booking_id, "booked")
+        return booking_id, unit_price * quantity, limit
 
 
 def book(
     engine: Engine,
-    settings: Settings,
     beneficiary_id: int,
     stock_id: int,
     quantity: int = 1,
@@ -121,7 +119,7 @@ def book(
     draw: Callable[[], str] = draw_countermark,
     policy: PassPolicy | None = None,
 ) -> Receipt:
-    """Book seats for a young person, then e-mail the venue and the young person."""
+    """Book seats for a young person; the e-mails to the venue and to them are queued with the booking."""
     now = now or utcnow()
     with engine.connect() as connection:
         stock = _stock(connection, stock_id)
@@ -137,117 +135,4 @@ def book(
         except IntegrityError as exc:  # two draws met: retry the whole booking with a new code
             if "countermark" not in str(exc.orig) or attempt == ATTEMPTS - 1:
                 raise
-    _notify(engine, settings, booking_id)
     return Receipt(booking_id, code, amount, limit)
-
-
-def _notify(engine: Engine, settings: Settings, booking_id: int) -> None:
-    """E-mails follow the committed booking; a mail server down must not undo a seat already taken."""
-    card = booking_card(engine, booking_id)
-    try:
-        emails.send_booking_emails(settings, card)
-    except OSError:
-        log.exception("booking %s: e-mails not sent", booking_id)
-
-
-CARD_COLUMNS = (
-    Booking.__table__,
-    Offer.name.label("offer_name"),
-    Stock.version,
-    Venue.name.label("venue_name"),
-    Venue.booking_email,
-    Venue.withdrawal_details,
-    Venue.address.label("venue_address"),
-    Beneficiary.first_name,
-    Beneficiary.last_name,
-    Beneficiary.email.label("beneficiary_email"),
-    Beneficiary.phone.label("beneficiary_phone"),
-)
-
-
-def _cards() -> Any:
-    return (
-        select(*CARD_COLUMNS)
-        .join(Stock, Stock.id == Booking.stock_id)
-        .join(Offer, Offer.id == Booking.offer_id)
-        .join(Venue, Venue.id == Booking.venue_id)
-        .join(Beneficiary, Beneficiary.id == Booking.beneficiary_id)
-    )
-
-
-def booking_card(engine: Engine, booking_id: int) -> dict[str, Any]:
-    """Everything about one booking that e-mails, the counter and the pages show."""
-    with engine.connect() as connection:
-        row = connection.execute(_cards().where(Booking.id == booking_id)).mappings().first()
-    if row is None:
-        raise NotFound(f"réservation {booking_id} inconnue")
-    return dict(row)
-
-
-def beneficiary_bookings(engine: Engine, beneficiary_id: int) -> list[dict[str, Any]]:
-    query = _cards().where(Booking.beneficiary_id == beneficiary_id).order_by(Booking.show_starts_at.desc())
-    with engine.connect() as connection:
-        return [dict(row) for row in connection.execute(query).mappings()]
-
-
-def venue_bookings(
-    engine: Engine, venue_id: int, status: str | None = None, since: datetime | None = None
-) -> Iterator[dict[str, Any]]:
-    """A venue's bookings, streamed from the cursor (an export may be long)."""
-    condition = Booking.venue_id == venue_id
-    if status:
-        condition = and_(condition, Booking.status == status)
-    if since:
-        condition = and_(condition, Booking.show_starts_at >= since)
-    query = _cards().where(condition).order_by(Booking.show_starts_at, Booking.id)
-    with engine.connect() as connection:
-        result = connection.execution_options(yield_per=500).execute(query).mappings()
-        for row in result:
-            yield dict(row)
-
-
-EXPORT_COLUMNS = (
-    "Contremarque",
-    "Offre",
-    "Séance",
-    "Nom",
-    "Prénom",
-    "E-mail",
-    "Téléphone",
-    "Quantité",
-    "Montant (€)",
-    "Statut",
-    "Réservée le",
-    "Validée le",
-)
-STATUS_WORDS = {"confirmed": "confirmée", "used": "validée", "cancelled": "annulée"}
-
-
-def venue_bookings_csv(engine: Engine, venue_id: int) -> Iterator[str]:
-    """A venue's bookings as `;`-separated French CSV, streamed a row at a time."""
-    yield ";".join(EXPORT_COLUMNS) + "\r\n"
-    for row in venue_bookings(engine, venue_id):
-        cells = (
-            row["countermark"],
-            row["offer_name"],
-            emails.local_time(row["show_starts_at"]),
-            row["last_name"],
-            row["first_name"],
-            row["beneficiary_email"],
-            row["beneficiary_phone"] or "",
-            str(row["quantity"]),
-            f"{row['amount_cents'] // 100},{row['amount_cents'] % 100:02d}",
-            STATUS_WORDS[row["status"]],
-            emails.local_time(row["booked_at"]),
-            emails.local_time(row["used_at"]) if row["used_at"] else "",
-        )
-        yield ";".join(_csv_cell(cell) for cell in cells) + "\r\n"
-
-
-def _csv_cell(value: str) -> str:
-    """Quote only when needed, and defuse spreadsheet formulas typed into names."""
-    if value[:1] in ("=", "+", "-", "@"):
-        value = "'" + value
-    if any(char in value for char in ';"\r\n'):
-        return '"' + value.replace('"', '""') + '"'
-    return value

@@ -1,24 +1,19 @@
 """Cancelling a booking: by the young person until the limit, by the venue with a reason, or because the
-showtime was cancelled. Seats and credit go back in the same transaction as the status change.
+showtime was cancelled. Seats and credit go back, and the notice e-mail is queued, in the same
+transaction as the status change.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, select, update
 
-from lanterne.booking import emails
+from lanterne.booking import outbox
 from lanterne.booking.beneficiaries import give_back
-from lanterne.booking.bookings import booking_card
 from lanterne.booking.models import Booking, Stock
 from lanterne.db import utcnow
 from lanterne.errors import Conflict, Forbidden, InvalidValue, NotFound
-from lanterne.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def _cancel(connection: Connection, booking_id: int, by: str, reason: str | None, now: datetime) -> bool:
@@ -31,6 +26,9 @@ def _cancel(connection: Connection, booking_id: int, by: str, reason: str | None
     ).first()
     if row is None:
         return False
+    outbox.enqueue(
+        connection, booking_id, "cancelled_by_young" if by == "beneficiary" else "cancelled", reason
+    )
     connection.execute(
         update(Stock).where(Stock.id == row.stock_id).values(booked=Stock.booked - row.quantity)
     )
@@ -51,7 +49,7 @@ def _owner_and_status(engine: Engine, booking_id: int) -> tuple[int, int, str, d
 
 
 def cancel_by_beneficiary(
-    engine: Engine, settings: Settings, beneficiary_id: int, booking_id: int, now: datetime | None = None
+    engine: Engine, beneficiary_id: int, booking_id: int, now: datetime | None = None
 ) -> None:
     """The young person cancels, up to and including the cancellation limit."""
     now = now or utcnow()
@@ -63,12 +61,10 @@ def cancel_by_beneficiary(
     with engine.begin() as connection:
         if not _cancel(connection, booking_id, "beneficiary", None, now):
             raise Conflict(f"réservation déjà {_status_word(status)}")
-    _mail(lambda: emails.send_cancellation_to_venue(settings, booking_card(engine, booking_id)))
 
 
 def cancel_by_venue(
     engine: Engine,
-    settings: Settings,
     venue_id: int,
     booking_id: int,
     reason: str,
@@ -83,32 +79,17 @@ def cancel_by_venue(
     with engine.begin() as connection:
         if not _cancel(connection, booking_id, "venue", reason.strip(), now or utcnow()):
             raise Conflict(f"réservation déjà {_status_word(status)}")
-    notice = reason.strip()
-    _mail(lambda: emails.send_cancellation_notice(settings, booking_card(engine, booking_id), notice))
 
 
-def cancel_stock(engine: Engine, settings: Settings, stock_id: int, reason: str, now: datetime) -> int:
+def cancel_stock(engine: Engine, stock_id: int, reason: str, now: datetime) -> int:
     """A cancelled showtime: its stock is closed and each confirmed booking cancelled with a notice."""
     with engine.begin() as connection:
         connection.execute(update(Stock).where(Stock.id == stock_id).values(cancelled=True))
         ids = connection.scalars(
             select(Booking.id).where(Booking.stock_id == stock_id, Booking.status == "confirmed")
         ).all()
-        cancelled = [
-            booking_id for booking_id in ids if _cancel(connection, booking_id, "programme", reason, now)
-        ]
-    for booking_id in cancelled:
-        _mail(lambda b=booking_id: emails.send_cancellation_notice(settings, booking_card(engine, b), reason))
-    return len(cancelled)
+        return sum(_cancel(connection, booking_id, "programme", reason, now) for booking_id in ids)
 
 
 def _status_word(status: str) -> str:
     return {"used": "validée", "cancelled": "annulée"}.get(status, status)
-
-
-def _mail(send: Callable[[], None]) -> None:
-    """Cancellations stand even when the mail server is down; the failure is logged."""
-    try:
-        send()
-    except OSError:
-        log.exception("cancellation e-mail not sent")

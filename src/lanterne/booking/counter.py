@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from lanterne.booking.bookings import booking_card
+from lanterne.booking.cards import booking_card
 from lanterne.booking.countermarks import normalize_countermark
 from lanterne.booking.emails import local_time
 from lanterne.booking.models import Booking, CounterFailure, Pricing

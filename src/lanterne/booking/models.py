@@ -274,3 +274,23 @@ class Pricing(Base):
     rate_bp: Mapped[int | None] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(String(40))  # "barème", "règle 3"
     reimbursed_cents: Mapped[int] = mapped_column(Integer)
+
+
+class OutboxEmail(Base):
+    """An e-mail to send about a booking, written in the booking's own transaction and delivered by
+    the worker: a booking never waits for the mail server, and a message survives its outage."""
+
+    __tablename__ = "pass_outbox"
+    __table_args__ = (
+        CheckConstraint("kind IN ('booked','cancelled_by_young','cancelled')", name="kind"),
+        Index("ix_pass_outbox_sent_at", "sent_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("pass_bookings.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))

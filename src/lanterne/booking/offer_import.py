@@ -156,7 +156,7 @@ def _import_venue(
             report.stocks_created += outcome == "created"
             report.stocks_updated += outcome == "updated"
     for stock_id in to_cancel:
-        report.bookings_cancelled += cancel_stock(engine, settings, stock_id, CANCELLED_REASON, now)
+        report.bookings_cancelled += cancel_stock(engine, stock_id, CANCELLED_REASON, now)
         report.stocks_cancelled += 1
 
 

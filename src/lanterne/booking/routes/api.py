@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from lanterne.booking import bookings, cancellation, counter, offers, statements, venues
+from lanterne.booking import bookings, cancellation, cards, counter, offers, statements, venues
 from lanterne.booking.beneficiaries import beneficiary_summary
 from lanterne.booking.routes.access import ApiBeneficiary, ApiVenue
-from lanterne.web import EngineDep, SettingsDep
+from lanterne.web import EngineDep
 
 router = APIRouter(prefix="/api/v1/pass", tags=["pass"])
 CSV = "text/csv; charset=utf-8"
@@ -93,20 +93,18 @@ def change_stock(engine: EngineDep, venue: ApiVenue, stock_id: int, body: StockB
 
 @router.get("/venue/bookings")
 def venue_bookings(engine: EngineDep, venue: ApiVenue, status: str | None = None) -> list[dict[str, Any]]:
-    return list(bookings.venue_bookings(engine, venue, status=status))
+    return list(cards.venue_bookings(engine, venue, status=status))
 
 
 @router.get("/venue/bookings.csv")
 def venue_bookings_csv(engine: EngineDep, venue: ApiVenue) -> StreamingResponse:
     headers = {"Content-Disposition": 'attachment; filename="reservations.csv"'}
-    return StreamingResponse(bookings.venue_bookings_csv(engine, venue), media_type=CSV, headers=headers)
+    return StreamingResponse(cards.venue_bookings_csv(engine, venue), media_type=CSV, headers=headers)
 
 
 @router.post("/venue/bookings/{booking_id}/cancel")
-def venue_cancel(
-    engine: EngineDep, settings: SettingsDep, venue: ApiVenue, booking_id: int, body: ReasonBody
-) -> dict[str, str]:
-    cancellation.cancel_by_venue(engine, settings, venue, booking_id, body.reason)
+def venue_cancel(engine: EngineDep, venue: ApiVenue, booking_id: int, body: ReasonBody) -> dict[str, str]:
+    cancellation.cancel_by_venue(engine, venue, booking_id, body.reason)
     return {"status": "cancelled"}
 
 
@@ -154,21 +152,17 @@ def offer(engine: EngineDep, offer_id: int) -> dict[str, Any]:
 
 
 @router.post("/bookings", status_code=201)
-def book(
-    engine: EngineDep, settings: SettingsDep, young: ApiBeneficiary, body: BookingBody
-) -> dict[str, Any]:
-    receipt = bookings.book(engine, settings, young, body.stock_id, body.quantity)
+def book(engine: EngineDep, young: ApiBeneficiary, body: BookingBody) -> dict[str, Any]:
+    receipt = bookings.book(engine, young, body.stock_id, body.quantity)
     return receipt.__dict__
 
 
 @router.get("/me")
 def me(engine: EngineDep, young: ApiBeneficiary) -> dict[str, Any]:
-    return {**beneficiary_summary(engine, young), "bookings": bookings.beneficiary_bookings(engine, young)}
+    return {**beneficiary_summary(engine, young), "bookings": cards.beneficiary_bookings(engine, young)}
 
 
 @router.post("/bookings/{booking_id}/cancel")
-def cancel(
-    engine: EngineDep, settings: SettingsDep, young: ApiBeneficiary, booking_id: int
-) -> dict[str, str]:
-    cancellation.cancel_by_beneficiary(engine, settings, young, booking_id)
+def cancel(engine: EngineDep, young: ApiBeneficiary, booking_id: int) -> dict[str, str]:
+    cancellation.cancel_by_beneficiary(engine, young, booking_id)
     return {"status": "cancelled"}

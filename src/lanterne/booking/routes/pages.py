@@ -8,14 +8,14 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
-from lanterne.booking import bookings, cancellation, counter, offers, statements, venues
+from lanterne.booking import bookings, cancellation, cards, counter, offers, statements, venues
 from lanterne.booking.beneficiaries import beneficiary_summary
 from lanterne.booking.emails import local_time
 from lanterne.booking.money import euros, parse_euros
 from lanterne.booking.routes.access import COOKIE, PageBeneficiary, PageVenue
 from lanterne.booking.tokens import VENUE_PREFIX
 from lanterne.errors import LanterneError
-from lanterne.web import EngineDep, SettingsDep, templates
+from lanterne.web import EngineDep, templates
 
 router = APIRouter(prefix="/pass", include_in_schema=False)
 HELPERS = {"euros": euros, "local_time": local_time}
@@ -120,13 +120,13 @@ def venue_stock(
 
 @router.get("/lieu/reservations")
 def venue_bookings(request: Request, engine: EngineDep, venue: PageVenue) -> HTMLResponse:
-    return render(request, "reservations", bookings=bookings.venue_bookings(engine, venue))
+    return render(request, "reservations", bookings=cards.venue_bookings(engine, venue))
 
 
 @router.get("/lieu/reservations.csv")
 def venue_bookings_csv(engine: EngineDep, venue: PageVenue) -> StreamingResponse:
     headers = {"Content-Disposition": 'attachment; filename="reservations.csv"'}
-    stream = bookings.venue_bookings_csv(engine, venue)
+    stream = cards.venue_bookings_csv(engine, venue)
     return StreamingResponse(stream, media_type="text/csv; charset=utf-8", headers=headers)
 
 
@@ -156,13 +156,12 @@ def counter_action(
 def venue_cancel(
     request: Request,
     engine: EngineDep,
-    settings: SettingsDep,
     venue: PageVenue,
     booking_id: int,
     motif: str = Form(""),
 ) -> Response:
     try:
-        cancellation.cancel_by_venue(engine, settings, venue, booking_id, motif)
+        cancellation.cancel_by_venue(engine, venue, booking_id, motif)
     except LanterneError as error:
         return refused(request, error)
     return back("/pass/lieu/reservations")
@@ -198,13 +197,12 @@ def offer_page(request: Request, engine: EngineDep, offer_id: int) -> HTMLRespon
 def book(
     request: Request,
     engine: EngineDep,
-    settings: SettingsDep,
     young: PageBeneficiary,
     stock: int = Form(...),
     quantite: int = Form(1),
 ) -> Response:
     try:
-        bookings.book(engine, settings, young, stock, quantite)
+        bookings.book(engine, young, stock, quantite)
     except LanterneError as error:
         return refused(request, error)
     return back("/pass/jeune")
@@ -216,16 +214,14 @@ def my_bookings(request: Request, engine: EngineDep, young: PageBeneficiary) -> 
         request,
         "jeune",
         me=beneficiary_summary(engine, young),
-        bookings=bookings.beneficiary_bookings(engine, young),
+        bookings=cards.beneficiary_bookings(engine, young),
     )
 
 
 @router.post("/jeune/annuler/{booking_id}", response_model=None)
-def my_cancel(
-    request: Request, engine: EngineDep, settings: SettingsDep, young: PageBeneficiary, booking_id: int
-) -> Response:
+def my_cancel(request: Request, engine: EngineDep, young: PageBeneficiary, booking_id: int) -> Response:
     try:
-        cancellation.cancel_by_beneficiary(engine, settings, young, booking_id)
+        cancellation.cancel_by_beneficiary(engine, young, booking_id)
     except LanterneError as error:
         return refused(request, error)
     return back("/pass/jeune")
