@@ -27,6 +27,8 @@ def test_build_writes_every_generated_row(engine: Engine) -> None:
     assert (summary.cinemas, summary.films, summary.schools) == (20, 40, 80)
     assert summary.admissions == 60
     assert summary.showtimes == len(generated) > 500
+    assert summary.first_showtime == min(row["starts_at"] for row in generated)
+    assert summary.last_showtime == max(row["starts_at"] for row in generated)
     with engine.connect() as connection:
         stored = connection.execute(
             select(Showtime.external_id, Showtime.starts_at, Showtime.film_id, Showtime.is_event).order_by(

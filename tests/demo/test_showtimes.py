@@ -17,7 +17,7 @@ START = date(2026, 11, 23)
 
 @pytest.fixture(scope="module")
 def world() -> DemoWorld:
-    return DemoWorld(seed=11, cinema_count=90, film_count=150, start=START)
+    return DemoWorld(seed=11, cinema_count=60, film_count=120, start=START)
 
 
 def test_guadeloupe_evening_is_past_midnight_in_utc() -> None:

@@ -3,6 +3,9 @@ the neutral records a stand-in box office serves."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -57,3 +60,25 @@ def test_programme_for_a_later_window_of_the_same_demo() -> None:
     later = programme_for(cinema.id, START + timedelta(days=2), 3, seed=4, cinemas=10, films=30, anchor=START)
     assert later == world.programme(cinema.id, START + timedelta(days=2), 3)
     assert later.showtimes
+
+
+def test_rows_do_not_depend_on_the_process_hash_seed() -> None:
+    """String seeds go through SHA-512, not hash(): another interpreter gives the same demo."""
+    script = (
+        "import hashlib, datetime\n"
+        "from lanterne.demo.world import DemoWorld\n"
+        "w = DemoWorld(1, 8, 20, datetime.date(2026, 11, 23))\n"
+        "rows = [*w.cinema_rows(), *w.film_rows(), *w.school_rows(), *w.showtime_rows(days=2)]\n"
+        "print(hashlib.sha256(repr(rows).encode()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for hash_seed in (1, 2)
+    }
+    assert len(digests) == 1

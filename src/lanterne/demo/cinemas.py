@@ -153,10 +153,7 @@ def _cinema(rng: random.Random, index: int, used: set[int]) -> DemoCinema:
     category = _weighted(rng, CATEGORY_WEIGHTS) if art_et_essai else None
     commune = _commune(rng, index, category, multiplex)
     cnc_region = DEPARTMENTS[commune.department][1]
-    number = rng.randint(100, 999_999)
-    while cnc_region * 1_000_000 + number in used:
-        number = rng.randint(100, 999_999)
-    used.add(cnc_region * 1_000_000 + number)
+    number = _cnc_number(rng, cnc_region, used)
     capacities = _capacities(rng, multiplex, category)
     name, operator, connector = _identity(rng, commune, multiplex)
     jitter = 0.004 if commune.department in OVERSEAS else 0.01
@@ -184,6 +181,15 @@ def _cinema(rng: random.Random, index: int, used: set[int]) -> DemoCinema:
         online_booking=rng.random() < 0.92,
         admissions=sum(capacities) * rng.randint(60, 180) * (3 if multiplex else 2) // 2,
     )
+
+
+def _cnc_number(rng: random.Random, cnc_region: int, used: set[int]) -> int:
+    """A N° auto not yet taken in the region, so the union's id never repeats."""
+    number = rng.randint(100, 999_999)
+    while cnc_region * 1_000_000 + number in used:
+        number = rng.randint(100, 999_999)
+    used.add(cnc_region * 1_000_000 + number)
+    return number
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:

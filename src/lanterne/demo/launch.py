@@ -89,6 +89,9 @@ def print_summary(console: Console, summary: DemoSummary) -> None:
         ("Entrées annuelles", summary.admissions),
     ):
         table.add_row(label, f"{value:,}".replace(",", "\u202f"))
+    if summary.first_showtime and summary.last_showtime:
+        period = f"du {summary.first_showtime:%d/%m/%Y} au {summary.last_showtime:%d/%m/%Y} (UTC)"
+        table.add_row("Période", period)
     if summary.seconds:
         table.add_row("Construite en", f"{summary.seconds} s")
     console.print(table)

@@ -48,6 +48,8 @@ class DemoSummary:
     showtimes: int
     schools: int
     admissions: int
+    first_showtime: datetime | None = None  # a reused demo may have aged: these say which weeks it shows
+    last_showtime: datetime | None = None
     seconds: float = 0.0
     reused: bool = False
 
@@ -201,13 +203,17 @@ def _json(value: Any) -> str:
 
 
 def count(engine: Engine) -> DemoSummary:
-    """The demo tables' row counts."""
+    """The demo tables' row counts and the séances' first and last instants."""
     with engine.connect() as connection:
 
         def rows(table: Table) -> int:
             return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
+        starts = SHOWTIMES.c.starts_at
+        first, last = connection.execute(select(func.min(starts), func.max(starts))).one()
         return DemoSummary(
+            first_showtime=first,
+            last_showtime=last,
             cinemas=rows(CINEMAS),
             films=rows(FILMS),
             showtimes=rows(SHOWTIMES),
