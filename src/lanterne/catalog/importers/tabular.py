@@ -36,7 +36,7 @@ class Header:
     names: tuple[str, ...]
     line: int
     positions: dict[str, int] = field(init=False)
-    found: dict[Alternatives, str | None] = field(init=False)  # every row asks the same: fold once
+    found: dict[tuple[str, ...], str | None] = field(init=False)  # every row asks the same: fold once
 
     def __post_init__(self) -> None:
         positions: dict[str, int] = {}
@@ -47,10 +47,11 @@ class Header:
 
     def find(self, names: Alternatives) -> str | None:
         """The first of the alternative names this header has, folded; None when it has none."""
-        if names not in self.found:
-            folded = (fold(name) for name in ((names,) if isinstance(names, str) else names))
-            self.found[names] = next((name for name in folded if name in self.positions), None)
-        return self.found[names]
+        key = (names,) if isinstance(names, str) else tuple(names)  # a caller's list must not break the cache
+        if key not in self.found:
+            folded = (fold(name) for name in key)
+            self.found[key] = next((name for name in folded if name in self.positions), None)
+        return self.found[key]
 
     def has(self, names: Alternatives) -> bool:
         return self.find(names) is not None
