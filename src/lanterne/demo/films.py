@@ -151,11 +151,16 @@ def _film(rng: random.Random, number: int, start: date, titles: set[str]) -> Dem
 
 def _titles(rng: random.Random, country: str, taken: set[str]) -> tuple[str, str]:
     """French title and original title; a number sets apart the rare title already taken."""
-    if country in ("États-Unis", "Royaume-Uni") and rng.random() < 0.6:
-        original = rng.choice(ENGLISH_TITLES)
+    english = rng.choice(ENGLISH_TITLES)
+    if country in ("États-Unis", "Royaume-Uni") and rng.random() < 0.6 and english not in taken:
+        original = english
         title = original if rng.random() < 0.5 else _french_title(rng)
     else:
         title = original = _french_title(rng)  # the demo has no pool of titles in other languages
+        for _ in range(8):  # a fresh title rather than a number, which would read as a sequel
+            if title not in taken:
+                break
+            title = original = _french_title(rng)
     base, suffix = title, 2
     while title in taken:
         title, suffix = f"{base} {suffix}", suffix + 1
@@ -164,21 +169,40 @@ def _titles(rng: random.Random, country: str, taken: set[str]) -> tuple[str, str
 
 
 def _french_title(rng: random.Random) -> str:
-    """'La Nuit blanche', 'L'Été de Naples', 'Les Vagues perdues', 'Le Dernier Voyage'."""
+    """'La Nuit blanche', 'L'Été de Naples', 'Les Vagues perdues', 'Le Dernier Voyage', 'Le Frère et la
+    Sœur', 'Juliette et Karim', 'Une saison à Dakar', 'La Cabane de Léa'."""
     noun, gender = rng.choice(TITLE_NOUNS)
     masculine, feminine = rng.choice(TITLE_ADJECTIVES)
     adjective = feminine if gender == "f" else masculine
-    article = "L'" if noun[0] in "aeéèiîouh" else ("La " if gender == "f" else "Le ")
-    pattern = rng.randrange(4)
+    pattern = rng.randrange(8)
     if pattern == 0:
-        return f"{article}{noun.capitalize()} {adjective}"
+        return f"{_article(noun, gender)}{noun.capitalize()} {adjective}"
     if pattern == 1:
-        return f"{article}{noun.capitalize()} de {rng.choice(TITLE_PLACES)}"
+        return f"{_article(noun, gender)}{noun.capitalize()} {_of(rng.choice(TITLE_PLACES))}"
     if pattern == 2:
         return f"Les {_plural(noun).capitalize()} {_plural(adjective)}"
-    masculine, feminine = rng.choice(_BEFORE_NOUN)
-    first = feminine if gender == "f" else masculine
-    return f"{'La' if gender == 'f' else 'Le'} {first.capitalize()} {noun.capitalize()}"
+    if pattern == 3:
+        masculine, feminine = rng.choice(_BEFORE_NOUN)
+        first = feminine if gender == "f" else masculine
+        return f"{'La' if gender == 'f' else 'Le'} {first.capitalize()} {noun.capitalize()}"
+    if pattern == 4:
+        other, other_gender = rng.choice(TITLE_NOUNS)
+        return (
+            f"{_article(noun, gender)}{noun.capitalize()} et {_article(other, other_gender).lower()}{other}"
+        )
+    if pattern == 5:
+        return f"{rng.choice(FIRST_NAMES)} et {rng.choice(FIRST_NAMES)}"
+    if pattern == 6:
+        return f"{'Une' if gender == 'f' else 'Un'} {noun} à {rng.choice(TITLE_PLACES)}"
+    return f"{_article(noun, gender)}{noun.capitalize()} {_of(rng.choice(FIRST_NAMES))}"
+
+
+def _of(name: str) -> str:
+    return f"d'{name}" if name[0] in "AEÉÈIÎOUaeéèiîou" else f"de {name}"
+
+
+def _article(noun: str, gender: str) -> str:
+    return "L'" if noun[0] in "aeéèêiîouhô" else ("La " if gender == "f" else "Le ")
 
 
 _BEFORE_NOUN = (("dernier", "dernière"), ("premier", "première"), ("grand", "grande"), ("petit", "petite"))

@@ -98,16 +98,24 @@ TITLE_NOUNS = (
     ("jardin", "m"), ("rêve", "m"), ("vague", "f"), ("route", "f"), ("forêt", "f"), ("secret", "m"),
     ("fleuve", "m"), ("retour", "m"), ("passagère", "f"), ("ombre", "f"), ("cœur", "m"), ("village", "m"),
     ("montagne", "f"), ("amie", "f"), ("héritier", "m"), ("tempête", "f"), ("bal", "m"), ("aventure", "f"),
+    ("port", "m"), ("enfance", "f"), ("fête", "f"), ("colère", "f"), ("chemin", "m"), ("voisin", "m"),
+    ("voisine", "f"), ("épreuve", "f"), ("famille", "f"), ("plage", "f"), ("lettre", "f"), ("train", "m"),
+    ("hôtel", "m"), ("soldat", "m"), ("reine", "f"), ("veilleur", "m"), ("visiteur", "m"), ("cabane", "f"),
+    ("course", "f"), ("danse", "f"),
 )
 TITLE_ADJECTIVES = (
     ("dernier", "dernière"), ("sauvage", "sauvage"), ("blanc", "blanche"), ("perdu", "perdue"),
     ("heureux", "heureuse"), ("lointain", "lointaine"), ("secret", "secrète"), ("doux", "douce"),
     ("brûlant", "brûlante"), ("invisible", "invisible"), ("inconnu", "inconnue"), ("ardent", "ardente"),
     ("fragile", "fragile"), ("immense", "immense"), ("nouveau", "nouvelle"), ("premier", "première"),
+    ("tranquille", "tranquille"), ("rouge", "rouge"), ("noir", "noire"), ("vivant", "vivante"),
+    ("éternel", "éternelle"), ("sombre", "sombre"), ("libre", "libre"), ("endormi", "endormie"),
 )
 TITLE_PLACES = (
     "Marseille", "la mer", "l'Ouest", "Belleville", "la vallée", "Saint-Malo", "l'aube", "minuit",
-    "Bretagne", "la plaine", "l'enfance", "Naples", "Tokyo", "la frontière", "Montréal", "l'exil",
+    "Quimper", "la plaine", "l'enfance", "Naples", "Tokyo", "la frontière", "Montréal", "l'exil",
+    "Lisbonne", "Paris", "l'hiver", "Berlin", "la colline", "l'autre rive", "Dakar", "Alger", "la ville",
+    "Lyon", "Brest", "Séoul", "Rome", "la nuit",
 )
 ENGLISH_TITLES = (
     "The Last Summer", "Wild Hearts", "A Quiet Place to Stay", "The Long Way Home", "Blue River",
