@@ -53,13 +53,13 @@ def canonical(params: Sequence[tuple[str, str]]) -> Params | None:
     """The tidy query string a plain form post should land on (empty fields dropped, the column
     checkboxes joined into one `select`), or None when the URL is already tidy."""
     tidy: Params = []
-    chosen = [value for name, value in params if name == "select" and value]
+    chosen = ",".join(value for name, value in params if name == "select" and value.strip())
     for name, value in params:
-        if value.strip() == "" or name == "select" or name == "format":
-            continue
-        tidy.append((name, value))
-    if chosen:
-        tidy.append(("select", ",".join(chosen)))
+        if name == "select" and chosen:
+            tidy.append((name, chosen))
+            chosen = ""
+        elif value.strip() and name not in ("select", "format"):
+            tidy.append((name, value))
     return None if tidy == list(params) else tidy
 
 
