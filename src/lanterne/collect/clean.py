@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from lanterne.collect.programme import FilmRecord, Programme, Rejected, ShowtimeRecord
@@ -30,11 +31,12 @@ _MOJIBAKE = re.compile(
     "[ÂÃÄÅâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013-\u203a\u20ac\u2122]"
 )
+_SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v]")
 _ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.I)
 _HOURS_MINUTES = re.compile(r"^(\d+)\s*h\s*(\d*)\s*(?:min)?$", re.I)
 _CLOCK = re.compile(r"^(\d+):(\d{2})(?::(\d{2}))?$")
-# Lengths of the showtimes columns: longer vendor text would abort a whole cinema's write on PostgreSQL.
-SHOWTIME_LIMITS = {"screen": 100, "format": 20, "booking_url": 1000, "event_headline": 500}
+# Lengths of the films columns (and of the showtimes' in clean_showtime): longer vendor text would
+# abort a whole cinema's write on PostgreSQL.
 FILM_LIMITS = {
     "title": 300,
     "original_title": 300,
@@ -70,11 +72,16 @@ def text(value: object, limit: int | None = None) -> str | None:
     """Trimmed, repaired text; the vendors' "null", "NULL", "None" and empty strings become None."""
     if value is None:
         return None
-    cleaned = repair_mojibake(str(value)).replace("\u00a0", " ").strip()
-    if cleaned.lower() in NULL_WORDS:
+    cleaned = _text(value if isinstance(value, str) else str(value))
+    return cleaned[:limit].rstrip() if limit and cleaned and len(cleaned) > limit else cleaned
+
+
+@lru_cache(maxsize=65_536)  # screens, versions, headlines repeat across a million séances
+def _text(raw: str) -> str | None:
+    cleaned = repair_mojibake(raw).replace("\u00a0", " ").strip()
+    if len(cleaned) <= 9 and cleaned.lower() in NULL_WORDS:
         return None
-    cleaned = re.sub(r"\s+", " ", cleaned)
-    return cleaned[:limit].rstrip() if limit else cleaned
+    return _SPACES.sub(" ", cleaned) if _SPACES.search(cleaned) else cleaned
 
 
 def postcode(value: object) -> str | None:
@@ -106,9 +113,13 @@ def is_known_version(value: object) -> bool:
     return not word or word in VERSION_WORDS or (word.startswith("vo") and "st" in word)
 
 
-def _version_key(value: object) -> str:
-    raw = text(value) or ""
+@lru_cache(maxsize=4096)
+def _folded_version(raw: str) -> str:
     return re.sub(r"[^a-z]", "", raw.lower().replace("version", "v"))
+
+
+def _version_key(value: object) -> str:
+    return _folded_version(text(value) or "")
 
 
 # Keys are folded: lowercase letters only, "version" shortened to "v".
@@ -237,22 +248,27 @@ def clean_showtime(show: ShowtimeRecord, zone: str) -> tuple[ShowtimeRecord | No
     notes: list[Rejected] = []
     ends_at = _end(show.ends_at, starts_at, zone, label, notes)
     word = version(show.version)
-    if not is_known_version(show.version):
+    if word is None and not is_known_version(show.version):
         notes.append(Rejected(label, "version", f"version « {show.version} » inconnue : ignorée"))
     capacity = show.screen_capacity
     if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
         notes.append(Rejected(label, "screen_capacity", f"jauge « {capacity} » invalide : ignorée"))
         capacity = None
-    limited = {name: text(getattr(show, name), limit) for name, limit in SHOWTIME_LIMITS.items()}
-    cleaned = replace(
-        show,
-        **limited,  # type: ignore[arg-type]
+    cleaned = ShowtimeRecord(
         external_id=external_id,
         film_external_id=film_id,
         starts_at=starts_at,
         ends_at=ends_at,
-        version=word,
+        screen=text(show.screen, 100),
         screen_capacity=capacity,
+        version=word,
+        format=text(show.format, 20),
+        audio_description=bool(show.audio_description),
+        deaf_subtitles=bool(show.deaf_subtitles),
+        booking_url=text(show.booking_url, 1000),
+        is_event=bool(show.is_event),
+        event_headline=text(show.event_headline, 500),
+        cancelled=bool(show.cancelled),
     )
     return cleaned, notes
 

@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 
 from lanterne.catalog.identity import film_match_key
 from lanterne.catalog.models import Film
@@ -24,6 +24,8 @@ from lanterne.db import is_postgres
 FILLABLE = tuple(f.name for f in fields(FilmRecord) if f.name != "external_id")
 FILM_CREATION_LOCK = 0x4C414E54  # one PostgreSQL advisory lock: two processes never create one film twice
 CHUNK = 500
+FILMS = cast(Table, Film.__table__)  # Core tables: no ORM work per row on the sync's hot path
+SOURCES = cast(Table, FilmSource.__table__)
 
 
 @dataclass
@@ -90,22 +92,28 @@ def _match_or_create(
     if is_postgres(connection.engine):
         connection.execute(select(func.pg_advisory_xact_lock(FILM_CREATION_LOCK)))
     known = _candidates(connection, records)
-    sources = []
+    matched: dict[str, int] = {}
+    new: list[FilmRecord] = []
     for record in records:
         film_id = _match(record, known, result.rejected)
         if film_id is None and len(_key_candidates(record, known)) > 1:
             continue  # reported by _match: its showtimes wait for a person to decide
         if film_id is None:
-            film_id = _create(connection, record, now)
-            result.written += 1
+            new.append(record)
+            film_id = -len(new)  # a placeholder until the batch is inserted
         _remember(known, record, film_id)
-        result.film_ids[record.external_id] = film_id
-        sources.append(
-            {"cinema_id": cinema_id, "connector": connector, "external_id": record.external_id}
-            | {"film_id": film_id, "created_at": now}
-        )
+        matched[record.external_id] = film_id
+    created = _create(connection, new, now)
+    result.written += len(created)
+    result.film_ids.update({external: created.get(film_id, film_id) for external, film_id in matched.items()})
+    sources = [
+        {"cinema_id": cinema_id, "connector": connector, "external_id": external, "film_id": film_id}
+        | {"created_at": now}
+        for external, film_id in result.film_ids.items()
+        if external in matched
+    ]
     if sources:
-        connection.execute(insert(FilmSource), sources)
+        connection.execute(insert(SOURCES), sources)
         result.written += len(sources)
 
 
@@ -174,10 +182,18 @@ def _agrees(stored: str | None, given: str | None) -> bool:
     return stored is None or given is None or stored == given
 
 
-def _create(connection: Connection, record: FilmRecord, now: datetime) -> int:
-    values = {name: getattr(record, name) for name in FILLABLE}
-    values |= {"match_key": key_of(record), "created_at": now, "updated_at": now}
-    return int(connection.execute(insert(Film).values(values).returning(Film.id)).scalar_one())
+def _create(connection: Connection, records: Sequence[FilmRecord], now: datetime) -> dict[int, int]:
+    """Insert the batch's new films in one statement; placeholder id (-1, -2…) → real id."""
+    if not records:
+        return {}
+    rows = [
+        {name: getattr(record, name) for name in FILLABLE}
+        | {"match_key": key_of(record), "created_at": now, "updated_at": now}
+        for record in records
+    ]
+    statement = insert(FILMS).returning(FILMS.c.id, sort_by_parameter_order=True)
+    ids = [row[0] for row in connection.execute(statement, rows)]
+    return {-(index + 1): film_id for index, film_id in enumerate(ids)}
 
 
 def _remember(known: _Known, record: FilmRecord, film_id: int) -> None:
@@ -211,7 +227,7 @@ def fill_missing(
     _drop_taken_identifiers(connection, changed, stored)
     updates = [_with_key(film_id, values, stored[film_id]) for film_id, values in changed.items() if values]
     for values in updates:
-        connection.execute(update(Film).where(Film.id == values.pop("_id")).values(values))
+        connection.execute(update(FILMS).where(FILMS.c.id == values.pop("_id")).values(values))
     return len(updates)
 
 

@@ -7,6 +7,7 @@ import os
 import socket
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, desc, func, insert, select, update
@@ -34,8 +35,14 @@ RUN_COLUMNS = (
 )
 
 
+@cache
+def host() -> str:
+    """Asked once: gethostname is a system call, and a run is opened per cinema."""
+    return socket.gethostname()
+
+
 def owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{host()}:{os.getpid()}"
 
 
 def open_run(engine: Engine, cinema_id: int, connector: str, started_at: datetime) -> int:
@@ -85,12 +92,11 @@ def close_run(
 def mark_interrupted(engine: Engine, now: datetime) -> int:
     """Runs left "running" by a dead process of this host, or by any host long ago, become
     "interrupted": their cinema's transaction was rolled back, so its last programme stands."""
-    host = socket.gethostname()
     with engine.begin() as connection:
         running = connection.execute(
             select(SyncRun.id, SyncRun.owner, SyncRun.started_at).where(SyncRun.status == "running")
         ).all()
-        dead = [run.id for run in running if _is_dead(run.owner, run.started_at, host, now)]
+        dead = [run.id for run in running if _is_dead(run.owner, run.started_at, host(), now)]
         if dead:
             connection.execute(
                 update(SyncRun)
@@ -100,9 +106,9 @@ def mark_interrupted(engine: Engine, now: datetime) -> int:
         return len(dead)
 
 
-def _is_dead(run_owner: str | None, started_at: datetime, host: str, now: datetime) -> bool:
+def _is_dead(run_owner: str | None, started_at: datetime, this_host: str, now: datetime) -> bool:
     run_host, _, pid = (run_owner or "").rpartition(":")
-    if run_host == host and pid.isdigit():
+    if run_host == this_host and pid.isdigit():
         if int(pid) == os.getpid():
             return False
         try:
