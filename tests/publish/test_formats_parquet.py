@@ -34,3 +34,12 @@ def test_parquet_streams_one_row_group_per_batch() -> None:
     metadata = pq.ParquetFile(io.BytesIO(b"".join(chunks))).metadata
     assert metadata.num_rows == 2 * parquet.BATCH + 10
     assert metadata.num_row_groups == 3
+
+
+def test_a_text_column_holding_numbers_is_written_as_text() -> None:
+    rows = [
+        tuple(7 if column.name == "cinenom" else value for column, value in zip(COLUMNS, row, strict=True))
+        for row in showtimes(3)
+    ]
+    table = pq.read_table(io.BytesIO(b"".join(formats.write("parquet", SampleDataset(), COLUMNS, rows, {}))))
+    assert table.column("cinenom").to_pylist() == ["7", "7", "7"]

@@ -78,17 +78,17 @@ class DatabaseCounters:
         self.insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
     def hit(self, client: str, minute: int) -> int:
-        statement = self.insert(RateLimitCounter).values(client=client, minute=minute, hits=1)
-        same_minute = RateLimitCounter.minute == statement.excluded.minute
-        statement = statement.on_conflict_do_update(
+        first = self.insert(RateLimitCounter).values(client=client, minute=minute, hits=1)
+        same_minute = RateLimitCounter.minute == first.excluded.minute
+        counted = first.on_conflict_do_update(
             index_elements=[RateLimitCounter.client],
             set_={
                 "hits": case((same_minute, RateLimitCounter.hits + 1), else_=1),
-                "minute": statement.excluded.minute,
+                "minute": first.excluded.minute,
             },
         ).returning(RateLimitCounter.hits)
         with self.engine.begin() as connection:
-            return int(connection.execute(statement).scalar_one())
+            return int(connection.execute(counted).scalar_one())
 
     def key_valid(self, hashed: str) -> bool:
         return apikeys.is_valid(self.engine, hashed)

@@ -4,7 +4,7 @@ per-value Python work is what makes a million-row export slow.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -53,5 +53,20 @@ def record_batches(rows: Iterable[Any], schema: pa.Schema, size: int) -> Iterato
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         columns = zip(*batch, strict=True)
-        arrays = [pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)]
+        arrays = [_array(values, field.type) for values, field in zip(columns, schema, strict=True)]
         yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _array(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
+    """A column as its declared type; a text or number column holding other Python types (an id read as
+    an int, a PostgreSQL Decimal) is converted value by value rather than failing mid-download."""
+    try:
+        return pa.array(values, type=kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        convert = LENIENT.get(str(kind))
+        if convert is None:
+            raise
+        return pa.array([None if value is None else convert(value) for value in values], type=kind)
+
+
+LENIENT: dict[str, Callable[[Any], Any]] = {"string": str, "double": float, "int64": int}

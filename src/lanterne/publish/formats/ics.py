@@ -52,9 +52,10 @@ class Layout:
         def at(attribute: str) -> int | None:
             return column_index(columns, getattr(dataset, attribute, None))
 
-        self.start = at("start_column")
-        if self.start is None:
+        start = at("start_column")
+        if start is None:
             raise InvalidValue("format", f"le format ics demande la colonne de début de « {dataset.id} »")
+        self.start: int = start
         self.end, self.summary, self.uid = at("end_column"), at("summary_column"), at("uid_column")
         self.status, self.url = at("status_column"), at("url_column")
         self.department = at("department_column")
