@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import orjson
 import pytest
+import redis
 from sqlalchemy import Engine, func, select
 from tests.audience.conftest import HUMAN_UA
 
 from lanterne.audience import participation
+from lanterne.audience.consent import Choice, record
 from lanterne.audience.identifiers import hashed_email
+from lanterne.audience.intake import Intake
+from lanterne.audience.intake import Request as TagRequest
 from lanterne.audience.models import ConsentReceipt, Event, Participation, Visitor
+from lanterne.audience.queue import BatchQueue, flush
+from lanterne.publish.ratelimit import counter_store
 from lanterne.runtime import Runtime
 
 ORIGIN = "https://www.lebalzac.example"
@@ -168,3 +176,39 @@ def test_a_refusal_is_stored_as_an_anonymous_receipt(
             False,
             None,
         )
+
+
+@pytest.fixture
+def queued(runtime: Runtime) -> Iterator[str]:
+    """The production path: batches go through Redis and a flusher thread stores them."""
+    url = os.environ.get("LANTERNE_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("LANTERNE_TEST_REDIS_URL is not set")
+    client = redis.Redis.from_url(url)
+    key = f"lanterne:test:{uuid.uuid4().hex}"
+    runtime.settings.redis_url = url
+    yield key
+    client.delete(key)
+
+
+def test_with_redis_batches_are_queued_then_stored_in_bulk(
+    engine: Engine, runtime: Runtime, site: Participation, queued: str
+) -> None:
+    queue = BatchQueue(redis.Redis.from_url(str(runtime.settings.redis_url)), key=queued)
+    intake = Intake(engine, counter_store(runtime), runtime.settings, queue)
+    visitor = str(uuid.uuid4())
+    receipt = consent_direct(engine, site, visitor)
+    for _ in range(3):
+        body = orjson.dumps(
+            {"site": site.site_key, "receipt": receipt, "visitor": visitor, "events": [event(), event()]}
+        )
+        assert intake.collect(TagRequest(body, ORIGIN, HUMAN_UA, "203.0.113.7")) == 2
+    assert count(engine, Event) == 0 and len(queue) == 3  # nothing written on the request's path
+    assert flush(engine, queue) == 6
+    assert count(engine, Event) == 6 and len(queue) == 0
+
+
+def consent_direct(engine: Engine, site: Participation, visitor: str) -> str:
+    receipt = str(uuid.uuid4())
+    choice = Choice(site.site_key, receipt, True, ("audience",), "banner", "2026-11", visitor)
+    return record(engine, choice, site.cinema_id)

@@ -118,22 +118,76 @@ def plausible_time(moment: object, now: datetime) -> bool:
 
 
 def store(engine: Engine, batch: Batch, now: datetime) -> int:
-    """Insert the batch's events if its receipt allows it; returns how many were new (duplicates dropped)."""
+    """Insert one batch's events if its receipt allows it; how many were new (duplicates dropped)."""
+    return store_many(engine, [(batch, now)])
+
+
+def store_many(engine: Engine, received: list[tuple[Batch, datetime]]) -> int:
+    """Insert many batches in one transaction: one receipts query, bulk upserts, bulk inserts.
+
+    A batch counts only with a receipt that is granted, unexpired, not withdrawn and its visitor's.
+    """
+    if not received:
+        return 0
     with engine.begin() as connection:
-        receipt = valid_receipts(connection, {batch.receipt_id}, now).get(batch.receipt_id)
-        if receipt is None or receipt[0] != batch.visitor_id:
-            return 0
-        _, cinema_id, share = receipt
-        # Hashed contact points are kept only when the buyer agreed to sharing with partners.
-        contacts = [e for e in batch.events if share and (e.get("email_sha256") or e.get("phone_sha256"))]
-        _upsert_visitor(connection, batch.visitor_id, cinema_id, now, contacts[-1] if contacts else None)
-        rows = [
-            _event_row(e, batch, cinema_id) for e in batch.events if plausible_time(e["occurred_at"], now)
-        ]
-        if not rows:
-            return 0
-        statement = _insert(connection, Event).values(rows).on_conflict_do_nothing(index_elements=["id"])
-        return int(connection.execute(statement).rowcount or 0)
+        latest = max(now for _, now in received)
+        receipts = valid_receipts(connection, {batch.receipt_id for batch, _ in received}, latest)
+        visitors: dict[str, dict[str, object]] = {}
+        rows: list[dict[str, object]] = []
+        for batch, now in received:
+            receipt = receipts.get(batch.receipt_id)
+            if receipt is None or receipt[0] != batch.visitor_id:
+                continue
+            _, cinema_id, share = receipt
+            visitors[batch.visitor_id] = _visitor(
+                batch, cinema_id, share, now, visitors.get(batch.visitor_id)
+            )
+            rows += [
+                _event_row(e, batch, cinema_id) for e in batch.events if plausible_time(e["occurred_at"], now)
+            ]
+        _upsert_visitors(connection, list(visitors.values()))
+        stored = 0
+        for start in range(0, len(rows), 1000):
+            statement = _insert(connection, Event).values(rows[start : start + 1000])
+            # RETURNING counts what was really new (rowcount is not reliable for multi-row upserts).
+            inserted = statement.on_conflict_do_nothing(index_elements=["id"]).returning(Event.id)
+            stored += len(connection.execute(inserted).all())
+        return stored
+
+
+def _visitor(
+    batch: Batch, cinema_id: int, share: bool, now: datetime, seen: dict[str, object] | None
+) -> dict[str, object]:
+    """The visitor's row; hashed contact points only when the buyer agreed to sharing with partners."""
+    row = seen or {
+        "id": batch.visitor_id,
+        "cinema_id": cinema_id,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "email_sha256": None,
+        "phone_sha256": None,
+        "contact_at": None,
+    }
+    row["last_seen_at"] = max(now, row["last_seen_at"])  # type: ignore[type-var]
+    for event in batch.events if share else []:
+        if event.get("email_sha256") or event.get("phone_sha256"):
+            row.update(
+                email_sha256=event.get("email_sha256"), phone_sha256=event.get("phone_sha256"), contact_at=now
+            )
+    return row
+
+
+def _upsert_visitors(connection: Connection, rows: list[dict[str, object]]) -> None:
+    with_contact = [row for row in rows if row["contact_at"] is not None]
+    without = [row for row in rows if row["contact_at"] is None]
+    for group, columns in (
+        (without, ("last_seen_at",)),
+        (with_contact, ("last_seen_at", "email_sha256", "phone_sha256", "contact_at")),
+    ):
+        if group:
+            statement = _insert(connection, Visitor).values(group)
+            update = {column: statement.excluded[column] for column in columns}
+            connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=update))
 
 
 def _event_row(event: dict[str, object], batch: Batch, cinema_id: int) -> dict[str, object]:
@@ -148,17 +202,3 @@ def _event_row(event: dict[str, object], batch: Batch, cinema_id: int) -> dict[s
 
 def _insert(connection: Connection, table: type[Event] | type[Visitor]):  # type: ignore[no-untyped-def]
     return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
-
-
-def _upsert_visitor(
-    connection: Connection, visitor: str, cinema_id: int, now: datetime, contact: dict[str, object] | None
-) -> None:
-    values: dict[str, object] = {"last_seen_at": now}
-    if contact:
-        values.update(
-            email_sha256=contact.get("email_sha256"), phone_sha256=contact.get("phone_sha256"), contact_at=now
-        )
-    statement = _insert(connection, Visitor).values(
-        id=visitor, cinema_id=cinema_id, first_seen_at=now, **values
-    )
-    connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
+import redis
 from sqlalchemy import Engine, select
 
 from lanterne.audience import collector, consent
 from lanterne.audience.models import Participation
 from lanterne.audience.participation import allowed_origin
+from lanterne.audience.queue import BatchQueue, Flusher
 from lanterne.db import utcnow
 from lanterne.errors import Forbidden, InvalidValue, LanterneError
-from lanterne.publish.ratelimit import CounterStore
+from lanterne.publish.ratelimit import CounterStore, counter_store
+from lanterne.runtime import Runtime
 from lanterne.settings import Settings
 
 SITE_CACHE_SECONDS = 60.0
@@ -50,11 +53,22 @@ class Request:
 class Intake:
     """One per web worker; its only state is a short read cache of sites (never a counter)."""
 
-    def __init__(self, engine: Engine, counters: CounterStore, settings: Settings) -> None:
-        self.engine, self.counters, self.secret = engine, counters, settings.secret_key
+    def __init__(
+        self, engine: Engine, counters: CounterStore, settings: Settings, queue: BatchQueue | None = None
+    ) -> None:
+        self.engine, self.counters, self.secret, self.queue = engine, counters, settings.secret_key, queue
         self.per_address = settings.audience_batches_per_address
         self.per_visitor = settings.audience_batches_per_visitor
         self._sites: dict[str, tuple[float, Site | None]] = {}
+
+    @classmethod
+    def for_runtime(cls, runtime: Runtime) -> Intake:
+        """One intake per web worker; with Redis, batches are queued and a flusher thread stores them."""
+        queue = None
+        if runtime.settings.redis_url:
+            queue = BatchQueue(redis.Redis.from_url(runtime.settings.redis_url, socket_timeout=2))
+            Flusher(runtime.engine, queue).start()
+        return cls(runtime.engine, counter_store(runtime), runtime.settings, queue)
 
     def site(self, key: str) -> Site:
         cached = self._sites.get(key)
@@ -89,7 +103,7 @@ class Intake:
             raise TooMany("trop de lots, réessayez dans une minute")
 
     def collect(self, request: Request, now: datetime | None = None) -> int:
-        """Events stored from one batch (0 for bots, duplicates, refused or expired consent)."""
+        """Events accepted from one batch (0 for bots; refused consent and duplicates drop at storage)."""
         now = now or utcnow()
         body, _ = self.checked(request)
         batch = collector.parse_batch(body)
@@ -98,6 +112,9 @@ class Intake:
         self._limit(f"aud:v:{batch.visitor_id}", self.per_visitor, now)
         if collector.is_bot(request.user_agent, batch):
             return 0
+        if self.queue is not None:  # stored by the flusher, off the request's path
+            self.queue.push(request.body, now)
+            return len(batch.events)
         return collector.store(self.engine, batch, now)
 
     def consent(self, request: Request, now: datetime | None = None) -> str:

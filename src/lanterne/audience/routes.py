@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from lanterne.audience import forget, participation
 from lanterne.audience.intake import Intake
 from lanterne.audience.intake import Request as TagRequest
-from lanterne.publish.ratelimit import client_ip, counter_store
+from lanterne.publish.ratelimit import client_ip
 from lanterne.web import EngineDep, RuntimeDep
 
 router = APIRouter()
@@ -21,8 +21,7 @@ NO_CONTENT = Response(status_code=204)
 def _intake(request: Request) -> Intake:
     state = request.app.state
     if getattr(state, "audience_intake", None) is None:
-        runtime = state.runtime
-        state.audience_intake = Intake(runtime.engine, counter_store(runtime), runtime.settings)
+        state.audience_intake = Intake.for_runtime(state.runtime)
     intake: Intake = state.audience_intake
     return intake
 

@@ -1,0 +1,70 @@
+"""The collector's buffer in Redis: a request only appends its batch; a flusher stores them in bulk.
+
+Every web worker runs a flusher thread; they share one Redis list and take batches with an atomic
+LPOP, so nothing is stored twice and nothing is lost when a worker dies (what it had not taken stays
+in the list). Without Redis (the embedded SQLite setup) batches are stored at once instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+
+import orjson
+import redis
+from sqlalchemy import Engine
+
+from lanterne.audience.collector import Batch, parse_batch, store_many
+
+log = logging.getLogger(__name__)
+KEY = "lanterne:audience:batches"
+TAKE = 500  # batches per flush: up to 10,000 events in one transaction
+
+
+class BatchQueue:
+    def __init__(self, client: redis.Redis, key: str = KEY) -> None:
+        self.client, self.key = client, key
+
+    def push(self, body: bytes, received: datetime) -> None:
+        self.client.rpush(self.key, b"%d|" % int(received.timestamp() * 1000) + body)
+
+    def take(self, count: int = TAKE) -> list[tuple[Batch, datetime]]:
+        raw = self.client.lpop(self.key, count) or []
+        taken = []
+        for item in raw:  # type: ignore[union-attr]
+            stamp, _, body = item.partition(b"|")
+            taken.append((parse_batch(orjson.loads(body)), datetime.fromtimestamp(int(stamp) / 1000, UTC)))
+        return taken
+
+    def __len__(self) -> int:
+        return int(self.client.llen(self.key))  # type: ignore[arg-type]
+
+
+def flush(engine: Engine, queue: BatchQueue) -> int:
+    """Store what is waiting; returns the events stored."""
+    stored = 0
+    while batches := queue.take():
+        stored += store_many(engine, batches)
+    return stored
+
+
+class Flusher:
+    """A daemon thread draining the queue every `interval` seconds (and at once when it is long)."""
+
+    def __init__(self, engine: Engine, queue: BatchQueue, interval: float = 0.5) -> None:
+        self.engine, self.queue, self.interval = engine, queue, interval
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="audience-flusher", daemon=True)
+
+    def start(self) -> Flusher:
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                flush(self.engine, self.queue)
+            except Exception:  # a database hiccup must not kill the drain; the batches wait in Redis
+                log.exception("audience flush failed")
+            self.stop.wait(self.interval)
