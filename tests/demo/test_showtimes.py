@@ -83,10 +83,11 @@ def test_a_days_seances_do_not_depend_on_the_window(world: DemoWorld) -> None:
     assert later == expected
 
 
-def test_external_ids_are_unique_per_cinema(world: DemoWorld) -> None:
+def test_external_ids_are_unique_integers_per_cinema(world: DemoWorld) -> None:
     for cinema in world.cinemas[:20]:
         ids = [show.external_id for show in world.showtimes(cinema)]
         assert len(ids) == len(set(ids))
+        assert all(id_.isdigit() and int(id_) < 2**63 for id_ in ids)  # vendors' séance ids are integers
 
 
 def _local_day(show: object, zone: str) -> date:

@@ -118,7 +118,7 @@ class Programmer:
         midnight = local_midnight(day, cinema.zone)
         day_index = (day - first_wednesday(day)).days
         hours = slots(cinema, day)
-        stamp = f"{cinema.id}-{day:%Y%m%d}-"
+        stamp = f"{cinema.id}{day:%y%m%d}"  # digits only: vendors' séance ids are integers
         for screen, capacity in enumerate(cinema.capacities):
             free_at = 0
             for slot, minutes in enumerate(hours):
@@ -127,7 +127,7 @@ class Programmer:
                     continue
                 film = _film_for(films, cinema.screens, screen, slot + day_index)
                 free_at = start + TRAILERS + film.runtime + CLEANING
-                external_id = f"{stamp}{screen + 1}-{slot + 1}"
+                external_id = f"{stamp}{screen + 1:02d}{slot + 1}"
                 starts_at = midnight + timedelta(minutes=start)
                 yield _showtime(rng, cinema, film, day, external_id, starts_at, screen, capacity, minutes)
 
