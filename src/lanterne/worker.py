@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from datetime import time, timedelta
 
+from lanterne.agenda.pushing import push_all as push_events
 from lanterne.audience.retention import enforce as enforce_retention
 from lanterne.audience.segments import evaluate as evaluate_segments
 from lanterne.booking.autovalidation import autovalidate
@@ -16,6 +17,7 @@ from lanterne.booking.offer_import import import_offers
 from lanterne.booking.outbox import deliver
 from lanterne.booking.reimbursement import reimburse_due
 from lanterne.collect.sync import sync_all
+from lanterne.db import utcnow
 from lanterne.jobs import Job, run_due
 from lanterne.publish.exports import refresh_exports
 from lanterne.publish.ratelimit import forget_old_counters
@@ -36,6 +38,7 @@ def scheduled_jobs(runtime: Runtime) -> list[Job]:
         Job("pass-emails", run=lambda: deliver(runtime.engine, runtime.settings), every=timedelta(minutes=1)),
         Job("audience-segments", run=lambda: evaluate_segments(runtime.engine), daily_at=time(4, 30)),
         Job("audience-retention", run=lambda: enforce_retention(runtime.engine), daily_at=time(4, 0)),
+        Job("openagenda-push", run=lambda: push_events(runtime, utcnow()), every=timedelta(minutes=30)),
     ]
     return jobs
 

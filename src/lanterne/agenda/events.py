@@ -1,0 +1,278 @@
+"""Event screenings: the séances a box office flagged, adopted as events, and those a cinema creates
+directly; their enrichment, every change audited with a JSON diff of the fields.
+
+An adopted event reads its date, film and status from its séance at every read, so a re-sync moves or
+cancels it; the enrichment columns are never written by the sync engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, and_, case, exists, func, insert, or_, select, update
+
+from lanterne.agenda import vocabulary
+from lanterne.agenda.accounts import Viewer
+from lanterne.agenda.models import AuditEntry, Event, Push
+from lanterne.catalog.models import Cinema, Film, Showtime
+from lanterne.errors import InvalidValue, NotFound
+
+events: Table = Event.__table__  # type: ignore[assignment]
+shows: Table = Showtime.__table__  # type: ignore[assignment]
+films: Table = Film.__table__  # type: ignore[assignment]
+cinemas: Table = Cinema.__table__  # type: ignore[assignment]
+pushes: Table = Push.__table__  # type: ignore[assignment]
+
+ENRICHMENT = (
+    "kind",
+    "audience",
+    "host",
+    "guests",
+    "partners",
+    "description",
+    "image_url",
+    "accessibility",
+    "age_min",
+    "age_max",
+)
+DIRECT = ("title", "starts_at", "ends_at", "place", "cancelled")
+CANCELLED = or_(events.c.cancelled.is_(True), shows.c.status == "cancelled", shows.c.is_event.is_(False))
+VIEW_COLUMNS = (
+    events.c.id,
+    events.c.cinema_id,
+    events.c.showtime_id,
+    func.coalesce(events.c.title, shows.c.event_headline, films.c.title).label("title"),
+    films.c.title.label("film_title"),
+    films.c.directors.label("film_directors"),
+    films.c.runtime.label("film_runtime"),
+    func.coalesce(shows.c.starts_at, events.c.starts_at).label("starts_at"),
+    func.coalesce(shows.c.ends_at, events.c.ends_at).label("ends_at"),
+    func.coalesce(events.c.place, shows.c.screen).label("place"),
+    case((CANCELLED, "cancelled"), else_="scheduled").label("status"),
+    shows.c.booking_url,
+    shows.c.version,
+    *(events.c[name] for name in ENRICHMENT),
+    events.c.created_at,
+    events.c.updated_at,
+    cinemas.c.name.label("cinema_name"),
+    cinemas.c.address.label("cinema_address"),
+    cinemas.c.postcode.label("cinema_postcode"),
+    cinemas.c.commune.label("cinema_commune"),
+    cinemas.c.department.label("cinema_department"),
+    cinemas.c.region.label("cinema_region"),
+    cinemas.c.latitude.label("cinema_latitude"),
+    cinemas.c.longitude.label("cinema_longitude"),
+    cinemas.c.publish_consent.label("cinema_consent"),
+)
+VIEW_SOURCE = (
+    events.join(cinemas, events.c.cinema_id == cinemas.c.id)
+    .outerjoin(shows, events.c.showtime_id == shows.c.id)
+    .outerjoin(films, shows.c.film_id == films.c.id)
+)
+event_start = func.coalesce(shows.c.starts_at, events.c.starts_at)
+
+
+def adopt_flagged(connection: Connection, now: datetime, cinema_id: int | None = None) -> int:
+    """Give every séance the box office flagged as an event its event row (once); return how many."""
+    query = select(shows.c.cinema_id, shows.c.id).where(
+        shows.c.is_event.is_(True), ~exists().where(events.c.showtime_id == shows.c.id)
+    )
+    if cinema_id is not None:
+        query = query.where(shows.c.cinema_id == cinema_id)
+    found = connection.execute(query).all()
+    if found:
+        values = [
+            {"cinema_id": c, "showtime_id": s, "cancelled": False, "created_at": now, "updated_at": now}
+            for c, s in found
+        ]
+        connection.execute(insert(events), values)
+    return len(found)
+
+
+def view(*conditions: Any) -> Any:
+    """The events as their cinemas and the public see them: séance fields first, then enrichment."""
+    return select(*VIEW_COLUMNS).select_from(VIEW_SOURCE).where(*conditions)
+
+
+def list_events(
+    engine: Engine, now: datetime, cinema_ids: list[int] | None, since: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Events of the given cinemas (None: all), adopting newly flagged séances first."""
+    with engine.begin() as connection:
+        for cinema_id in cinema_ids or [None]:  # type: ignore[list-item]
+            adopt_flagged(connection, now, cinema_id)
+    conditions: list[Any] = []
+    if cinema_ids is not None:
+        conditions.append(events.c.cinema_id.in_(cinema_ids))
+    if since is not None:
+        conditions.append(event_start >= since)
+    with engine.connect() as connection:
+        rows = connection.execute(view(*conditions).order_by(event_start, events.c.id)).mappings().all()
+    return [dict(row) for row in rows]
+
+
+def get_event(engine: Engine, viewer: Viewer, event_id: int) -> dict[str, Any]:
+    with engine.connect() as connection:
+        row = connection.execute(view(events.c.id == event_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"événement {event_id} inconnu")
+        viewer.require(row["cinema_id"])
+        push = connection.execute(select(pushes).where(pushes.c.event_id == event_id)).mappings().first()
+    return {**row, "push": dict(push) if push else None}
+
+
+def _text(name: str, value: Any, limit: int) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    if len(text) > limit:
+        raise InvalidValue(name, f"{len(text)} caractères, {limit} au plus")
+    return text or None
+
+
+def _number(name: str, value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValue(name, f"« {value} » n'est pas un nombre entier") from exc
+
+
+def _words(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",")]
+    return [str(part).strip() for part in value or []]
+
+
+def clean_enrichment(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and normalise the enrichment fields present in `changes`; unknown fields are refused."""
+    unknown = sorted(set(changes) - set(ENRICHMENT) - set(DIRECT))
+    if unknown:
+        raise InvalidValue(unknown[0], "champ inconnu")
+    clean: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "kind":
+            clean[name] = vocabulary.check_kind(value)
+        elif name == "audience":
+            clean[name] = ", ".join(vocabulary.check_audiences(_words(value))) or None
+        elif name == "accessibility":
+            clean[name] = ",".join(vocabulary.check_accessibility(_words(value))) or None
+        elif name in ("age_min", "age_max"):
+            clean[name] = _number(name, value)
+        elif name == "image_url":
+            clean[name] = _image(value)
+        elif name in ENRICHMENT or name in ("title", "place"):
+            clean[name] = _text(name, value, 10000 if name == "description" else 300)
+        else:
+            clean[name] = value
+    return clean
+
+
+def _image(value: Any) -> str | None:
+    text = _text("image_url", value, 1000)
+    if text and not text.startswith(("https://", "http://")):
+        raise InvalidValue("image_url", "une adresse web (https://…) est attendue")
+    return text
+
+
+def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    return {k: [plain(before[k]), plain(v)] for k, v in after.items() if before[k] != v}
+
+
+def enrich(
+    engine: Engine, viewer: Viewer, event_id: int, changes: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Apply a cinema's edit to one of its events; audit the fields that really changed."""
+    clean = clean_enrichment(changes)
+    with engine.begin() as connection:
+        row = connection.execute(select(events).where(events.c.id == event_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"événement {event_id} inconnu")
+        viewer.require(row["cinema_id"])
+        if row["showtime_id"] is not None and set(clean) & set(DIRECT):
+            raise InvalidValue(sorted(set(clean) & set(DIRECT))[0], "fixé par la caisse pour une séance")
+        merged = {**row, **clean}
+        vocabulary.check_ages(merged["age_min"], merged["age_max"])
+        diff = _diff(row, clean)
+        if diff:
+            connection.execute(update(events).where(events.c.id == event_id).values(**clean, updated_at=now))
+            _audit(connection, viewer, now, "enrich", row["cinema_id"], event_id, diff)
+    return diff
+
+
+def _audit(
+    connection: Connection,
+    viewer: Viewer,
+    now: datetime,
+    action: str,
+    cinema_id: int,
+    event_id: int,
+    diff: dict[str, Any],
+) -> None:
+    connection.execute(
+        insert(AuditEntry).values(
+            account_id=viewer.account_id,
+            at=now,
+            action=action,
+            cinema_id=cinema_id,
+            event_id=event_id,
+            diff=diff,
+        )
+    )
+
+
+def create_event(
+    engine: Engine, viewer: Viewer, cinema_id: int, values: Mapping[str, Any], now: datetime
+) -> int:
+    """An event the cinema creates itself (a talk, a workshop): its own title, date and place."""
+    viewer.require(cinema_id)
+    clean = clean_enrichment(values)
+    if not clean.get("title"):
+        raise InvalidValue("title", "un titre est obligatoire")
+    starts, ends = clean.get("starts_at"), clean.get("ends_at")
+    if not isinstance(starts, datetime) or starts.tzinfo is None:
+        raise InvalidValue("starts_at", "date et heure de début obligatoires, avec fuseau")
+    if ends is not None and (not isinstance(ends, datetime) or ends <= starts):
+        raise InvalidValue("ends_at", "la fin doit suivre le début")
+    vocabulary.check_ages(clean.get("age_min"), clean.get("age_max"))
+    with engine.begin() as connection:
+        if connection.execute(select(cinemas.c.id).where(cinemas.c.id == cinema_id)).first() is None:
+            raise NotFound(f"cinéma {cinema_id} inconnu")
+        event_id = connection.execute(
+            insert(events)
+            .values(cinema_id=cinema_id, cancelled=False, created_at=now, updated_at=now, **clean)
+            .returning(events.c.id)
+        ).scalar_one()
+        _audit(connection, viewer, now, "create", cinema_id, event_id, _diff(dict.fromkeys(clean), clean))
+    return int(event_id)
+
+
+def enrichment_for_showtime(engine: Engine, showtime_id: int) -> dict[str, Any] | None:
+    """The portal's hook for an event page: what the cinema added to this séance, or None."""
+    with engine.connect() as connection:
+        row = (
+            connection.execute(
+                select(*(events.c[name] for name in ENRICHMENT)).where(events.c.showtime_id == showtime_id)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None or not any(row.values()):
+        return None
+    found = dict(row)
+    found["audience"] = _words(found["audience"]) if found["audience"] else []
+    codes = _words(found["accessibility"]) if found["accessibility"] else []
+    found["accessibility"] = [
+        vocabulary.ACCESSIBILITY[code] for code in codes if code in vocabulary.ACCESSIBILITY
+    ]
+    return found
+
+
+def consented(condition: Any = None) -> Any:
+    """Public reads (feeds) show only events of cinemas that agreed to publish."""
+    base = and_(cinemas.c.publish_consent.is_(True), cinemas.c.active.is_(True))
+    return base if condition is None else and_(base, condition)
