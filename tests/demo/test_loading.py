@@ -117,3 +117,16 @@ def test_build_generates_then_loads(engine: Engine) -> None:
     summary = build(engine, seed=2, cinemas=6, films=12, days=1, start=START)
     assert (summary.cinemas, summary.films) == (6, 12)
     assert summary.showtimes == sum(1 for _ in DemoWorld(2, 6, 12, START).showtime_rows(days=1))
+
+
+def test_the_sqlite_page_cache_is_given_back(engine: Engine) -> None:
+    with engine.connect() as connection:
+        before = (
+            connection.exec_driver_sql("PRAGMA cache_size").scalar() if engine.dialect.name == "sqlite" else 0
+        )
+    load(engine, small_world(), days=1, schools_per_cinema=1)
+    with engine.connect() as connection:
+        after = (
+            connection.exec_driver_sql("PRAGMA cache_size").scalar() if engine.dialect.name == "sqlite" else 0
+        )
+    assert after == before

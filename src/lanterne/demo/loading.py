@@ -80,9 +80,7 @@ def load(
     """Write every row of `world` into an empty, migrated database in one transaction."""
     started = time.perf_counter()
     report = progress or (lambda stage, rows: None)
-    with engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while the indexes build
+    with engine.begin() as connection, large_page_cache(connection):
         write(connection, CINEMAS, world.cinema_rows(), "cinemas", report)
         write(connection, ADMISSIONS, world.admission_rows(), "admissions", report)
         write(connection, FILMS, world.film_rows(), "films", report)
@@ -109,6 +107,21 @@ def write(
         written += len(batch)
         report(stage, len(batch))
     return written
+
+
+@contextmanager
+def large_page_cache(connection: Connection) -> Iterator[None]:
+    """SQLite: 256 MB of page cache while a million rows and their indexes are written, then back to
+    the previous size, so the serving process that follows does not keep the memory."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql("PRAGMA cache_size=-262144")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous or -2000)}")
 
 
 @contextmanager
