@@ -6,15 +6,17 @@ from __future__ import annotations
 import socket
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import Engine, select, update
 
-from lanterne.catalog.models import Cinema, Showtime
+from lanterne.catalog.models import Cinema, Film, Showtime
 from lanterne.collect.connectors import registry
 from lanterne.collect.connectors.interface import ConnectorContext
 from lanterne.collect.models import SyncRejection, SyncRun
@@ -22,6 +24,7 @@ from lanterne.collect.programme import FilmRecord, Programme, ShowtimeRecord, Wi
 from lanterne.collect.runs import mark_interrupted
 from lanterne.collect.sync import apply_programme, sync_all, window_for
 from lanterne.runtime import Runtime
+from lanterne.stand_ins.cds import CdsBoxOffice
 from lanterne.stand_ins.faults import Faults
 from lanterne.stand_ins.server import serve_in_thread
 
@@ -352,3 +355,56 @@ def test_runs_are_served_by_the_api(
     detail = httpx.get(f"{live_app}/api/v1/sync/runs/{result.run_id}").json()
     assert detail["rejections"][0]["field"] == "starts_at"
     assert httpx.get(f"{live_app}/api/v1/sync/runs/999999").status_code == 404
+
+
+def cds_programme(moved: bool = False) -> Programme:
+    """Two films, three séances; `moved` shifts one séance and drops another, as a box office would."""
+    films = [
+        FilmRecord("101", "Ã€ bout de souffle", visa="22850", runtime=90),
+        FilmRecord("102", "La Chimère", visa="157100", runtime=131, synopsis="null"),
+    ]
+    paris = ZoneInfo("Europe/Paris")
+    shows = [
+        ShowtimeRecord("5001", "101", datetime(2026, 9, 2, 20, 30, tzinfo=paris), version="VF", screen="1"),
+        ShowtimeRecord(
+            "5002",
+            "102",
+            datetime(2026, 9, 3, 18, 0, tzinfo=paris),
+            version="VOST",
+            is_event=True,
+            event_headline="Avant-première",
+        ),
+        ShowtimeRecord("5003", "102", datetime(2026, 9, 4, 21, 0, tzinfo=paris), version="VO"),
+    ]
+    if moved:
+        shows = [replace(shows[0], starts_at=datetime(2026, 9, 2, 21, 0, tzinfo=paris)), shows[1]]
+    return Programme(films=films, showtimes=shows)
+
+
+def test_end_to_end_through_the_cds_stand_in(engine: Engine, sync_runtime: Runtime) -> None:
+    office = CdsBoxOffice()
+    office.add_programme("cine42", "cds-token-xyz", "42", cds_programme())
+    with serve_in_thread(office.app()) as url:
+        settings = {"account_id": "cine42", "api_url": f"{url}/{{account_id}}", "cinema_id": "42"}
+        add_cinema(
+            engine, 1_000_001, connector="cds", connector_settings=settings | {"api_token": "cds-token-xyz"}
+        )
+        [first] = sync_all(sync_runtime, now=NOW)
+        assert (first.status, first.inserted) == ("ok", 3), first.error
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    Showtime.external_id, Showtime.starts_at, Showtime.version, Showtime.is_event, Film.title
+                )
+                .join(Film, Film.id == Showtime.film_id)
+                .order_by(Showtime.external_id)
+            ).all()
+        assert rows[0] == ("5001", datetime(2026, 9, 2, 18, 30, tzinfo=UTC), "VF", False, "À bout de souffle")
+        assert rows[1][2:] == ("VOST", True, "La Chimère")
+        office.add_programme("cine42", "cds-token-xyz", "42", cds_programme(moved=True))
+        [second] = sync_all(sync_runtime, now=NOW)
+        assert (second.updated, second.cancelled, second.unchanged) == (1, 1, 1)
+        assert sync_all(sync_runtime, now=NOW)[0].written == 0
+        office.fail_next(503, times=5)
+        [failed] = sync_all(sync_runtime, now=NOW)
+        assert failed.status == "failed" and "cds-token-xyz" not in (failed.error or "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -191,7 +191,7 @@ def instant(value: datetime | str, zone: str) -> datetime:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.strip())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
-    return moment.astimezone(ZoneInfo("UTC"))
+    return moment.astimezone(UTC)  # the very tzinfo stored rows come back with: tuples compare fast
 
 
 def day_bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
