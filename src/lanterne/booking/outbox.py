@@ -5,7 +5,9 @@ worker delivers them every minute, retrying a mail server that is down (up to MA
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -18,6 +20,7 @@ from lanterne.settings import Settings
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 BATCH = 200
+SENDERS = 4  # parallel SMTP connections of one delivery run
 
 
 def enqueue(connection: Connection, booking_id: int, kind: str, reason: str | None = None) -> None:
@@ -38,7 +41,30 @@ def _send(engine: Engine, settings: Settings, booking_id: int, kind: str, reason
 
 
 def deliver(engine: Engine, settings: Settings, now: datetime | None = None) -> int:
-    """Send what is waiting, oldest first; return how many messages went out."""
+    """Send everything waiting, batch after batch, until a batch sends nothing; return how many went out."""
+    total = 0
+    while sent := deliver_batch(engine, settings, now):
+        total += sent
+    return total
+
+
+def _deliver_one(engine: Engine, settings: Settings, row: Any, now: datetime | None) -> bool:
+    """Send one queued message and record the outcome; a failure is kept for the next run."""
+    values: dict[str, object]
+    try:
+        _send(engine, settings, row.booking_id, row.kind, row.reason)
+        values = {"sent_at": now or utcnow()}
+    except OSError as error:  # SMTP down or refusing: try again at the next run
+        log.warning("e-mail %s not sent: %s", row.id, error)
+        values = {"attempts": OutboxEmail.attempts + 1, "last_error": str(error)[:500]}
+    with engine.begin() as connection:
+        connection.execute(update(OutboxEmail).where(OutboxEmail.id == row.id).values(**values))
+    return "sent_at" in values
+
+
+def deliver_batch(engine: Engine, settings: Settings, now: datetime | None = None) -> int:
+    """Send up to BATCH waiting messages, oldest first, over a few SMTP connections at once (the time
+    goes in round trips to the mail server), each booking's in order; return how many went out."""
     with engine.connect() as connection:
         waiting = connection.execute(
             select(OutboxEmail.id, OutboxEmail.booking_id, OutboxEmail.kind, OutboxEmail.reason)
@@ -46,15 +72,12 @@ def deliver(engine: Engine, settings: Settings, now: datetime | None = None) -> 
             .order_by(OutboxEmail.id)
             .limit(BATCH)
         ).all()
-    sent = 0
-    for row in waiting:
-        values: dict[str, object]
-        try:
-            _send(engine, settings, row.booking_id, row.kind, row.reason)
-            values, sent = {"sent_at": now or utcnow()}, sent + 1
-        except OSError as error:  # SMTP down or refusing: try again at the next run
-            log.warning("e-mail %s not sent: %s", row.id, error)
-            values = {"attempts": OutboxEmail.attempts + 1, "last_error": str(error)[:500]}
-        with engine.begin() as connection:
-            connection.execute(update(OutboxEmail).where(OutboxEmail.id == row.id).values(**values))
-    return sent
+    by_booking: dict[int, list[Any]] = {}
+    for row in waiting:  # one booking's messages stay in order: never a notice before its confirmation
+        by_booking.setdefault(row.booking_id, []).append(row)
+
+    def deliver_in_order(rows: list[Any]) -> int:
+        return sum(_deliver_one(engine, settings, row, now) for row in rows)
+
+    with ThreadPoolExecutor(SENDERS) as senders:
+        return sum(senders.map(deliver_in_order, by_booking.values()))
