@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from lanterne.demo.films import first_wednesday
 from lanterne.demo.showtimes import EVENING, MATINEE, local_midnight, slots
 from lanterne.demo.world import DemoWorld
 
@@ -70,6 +71,20 @@ def test_shares_of_events_booking_links_and_versions(world: DemoWorld) -> None:
     versions = Counter(show.version for show in shows)
     assert set(versions) <= {"VF", "VO", "VOST"} and versions["VOST"] > 0
     assert all(show.version == "VF" for show in shows if show.film.french)
+
+
+def test_an_avant_premiere_is_one_evening_seance_in_salle_1(world: DemoWorld) -> None:
+    previews = []
+    for cinema in world.cinemas:
+        shows = [show for show in world.showtimes(cinema, days=14)]
+        early = [show for show in shows if show.film.release_date > _local_day(show, cinema.zone)]
+        for show in early:
+            local = show.starts_at.astimezone(ZoneInfo(cinema.zone))
+            assert (show.screen, local.hour, local.minute) == ("Salle 1", 20, 45)
+            assert show.is_event and show.event_headline and show.event_headline.startswith("Avant-première")
+        assert len({first_wednesday(_local_day(show, cinema.zone)) for show in early}) == len(early)
+        previews += early
+    assert previews
 
 
 def test_a_days_seances_do_not_depend_on_the_window(world: DemoWorld) -> None:

@@ -140,7 +140,7 @@ SYNOPSIS_TURNS = (
 )
 EVENT_HEADLINES = (
     "Ciné-débat en présence de la réalisatrice", "Ciné-débat en présence du réalisateur",
-    "Avant-première en présence de l'équipe du film", "Ciné-goûter", "Séance suivie d'une rencontre",
+    "Séance en présence de l'équipe du film", "Ciné-goûter", "Séance suivie d'une rencontre",
     "Ciné-club : présentation et discussion", "Soirée courts métrages", "Ciné-concert",
     "Séance en partenariat avec la médiathèque", "Rencontre avec un critique de cinéma",
 )

@@ -20,7 +20,8 @@ from lanterne.demo.cinemas import DemoCinema
 from lanterne.demo.films import DemoFilm, first_wednesday
 from lanterne.demo.names import EVENT_HEADLINES, FAMILY_HEADLINES
 
-EVENT_RATE = 0.027  # plus the avant-premières: about 3 % of séances are events
+EVENT_RATE = 0.03  # ciné-débats, ciné-goûters…: about 3 % of séances are events
+PREVIEW_RATE = 0.25  # cinema weeks with one avant-première
 TRAILERS = 10  # minutes of advertising and trailers before the film
 CLEANING = 5  # minutes to empty and clean the room before the next séance
 MATINEE, AFTERNOON, TEA, EARLY_EVENING, EVENING, LATE = 660, 840, 975, 1110, 1245, 1365  # minutes
@@ -52,6 +53,14 @@ class DemoShowtime(NamedTuple):
     booking_url: str | None
     is_event: bool
     event_headline: str | None
+
+
+class WeekProgramme(NamedTuple):
+    """A cinema week's choice: the films on show, and maybe one avant-première on one evening."""
+
+    films: list[DemoFilm]
+    preview: DemoFilm | None = None
+    preview_day: date | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -87,19 +96,29 @@ class Programmer:
         self.films = films
         self._pools: dict[tuple[date, str], tuple[Sequence[DemoFilm], list[float]]] = {}
 
-    def week_films(self, cinema: DemoCinema, week: date) -> list[DemoFilm]:
-        """The films on show in one cinema week: more films than screens, by audience pull and taste."""
+    def week(self, cinema: DemoCinema, week: date) -> WeekProgramme:
+        """The films on show in one cinema week (more films than screens, by audience pull and taste),
+        and in one week out of four an avant-première of a film coming out within two weeks."""
         rng = random.Random(f"{self.seed}:{cinema.id}:week:{week.isoformat()}")
-        films, cumulative = self._pool(week, _taste(cinema))
-        if not films:
-            return []
-        wanted = min(len(films), _films_per_week(rng, cinema.screens))
+        films = self._pick(rng, self._pool(week, _taste(cinema)), _films_per_week(rng, cinema.screens))
+        if not films or rng.random() >= PREVIEW_RATE:
+            return WeekProgramme(films)
+        previews = self._pick(rng, self._pool(week, "preview"), 1)
+        if not previews:
+            return WeekProgramme(films)
+        return WeekProgramme(films, previews[0], week + timedelta(days=rng.randrange(7)))
+
+    def _pick(
+        self, rng: random.Random, pool: tuple[Sequence[DemoFilm], list[float]], wanted: int
+    ) -> list[DemoFilm]:
+        films, cumulative = pool
+        wanted = min(len(films), wanted)
         chosen: dict[int, DemoFilm] = {}
         for _ in range(wanted * 4):
-            film = films[bisect(cumulative, rng.random() * cumulative[-1])]
-            chosen.setdefault(film.number, film)
             if len(chosen) == wanted:
                 break
+            film = films[bisect(cumulative, rng.random() * cumulative[-1])]
+            chosen.setdefault(film.number, film)
         return sorted(chosen.values(), key=lambda film: -film.popularity)
 
     def _pool(self, week: date, taste: str) -> tuple[Sequence[DemoFilm], list[float]]:
@@ -110,8 +129,10 @@ class Programmer:
             self._pools[key] = [film for film, _ in kept], list(accumulate(weight for _, weight in kept))
         return self._pools[key]
 
-    def day(self, cinema: DemoCinema, day: date, films: Sequence[DemoFilm]) -> Iterator[DemoShowtime]:
-        """Fill each screen slot by slot; a long film takes the next slot too."""
+    def day(self, cinema: DemoCinema, day: date, week: WeekProgramme) -> Iterator[DemoShowtime]:
+        """Fill each screen slot by slot; a long film takes the next slot too; the week's
+        avant-première, if any, takes Salle 1's evening séance on its day."""
+        films = week.films
         if not films:
             return
         rng = random.Random(f"{self.seed}:{cinema.id}:{day.isoformat()}")
@@ -126,6 +147,8 @@ class Programmer:
                 if start < free_at:
                     continue
                 film = _film_for(films, cinema.screens, screen, slot + day_index)
+                if week.preview and day == week.preview_day and screen == 0 and minutes == EVENING:
+                    film = week.preview
                 free_at = start + TRAILERS + film.runtime + CLEANING
                 external_id = f"{stamp}{screen + 1:02d}{slot + 1}"
                 starts_at = midnight + timedelta(minutes=start)
@@ -210,12 +233,14 @@ def _taste(cinema: DemoCinema) -> str:
 def _weight(film: DemoFilm, week: date, taste: str) -> float:
     """Audience pull fading week after week; recommended films weigh more in Art et Essai cinemas."""
     age = (week - first_wednesday(film.release_date)).days // 7
+    if taste == "preview":
+        return film.popularity if age in (-2, -1) and not film.repertory else 0.0
     if film.repertory:
         pull = 0.3 * film.popularity if age >= 0 else 0.0
-    elif age < -2 or age > 10:
+    elif age < 0 or age > 10:
         return 0.0
     else:
-        pull = film.popularity * (0.03 if age < 0 else 0.75**age)
+        pull = film.popularity * 0.75**age
     if taste == "art_et_essai":
         return pull * (3.0 if film.recommended else 0.6)
     if taste == "multiplex":

@@ -17,7 +17,7 @@ from lanterne.collect.programme import Programme, ShowtimeRecord
 from lanterne.demo.cinemas import DemoCinema, generate_cinemas
 from lanterne.demo.films import DemoFilm, first_wednesday, generate_films
 from lanterne.demo.schools import school_rows
-from lanterne.demo.showtimes import DemoShowtime, Programmer
+from lanterne.demo.showtimes import DemoShowtime, Programmer, WeekProgramme
 
 DEFAULT_SEED = 2026
 DEFAULT_CINEMAS = 300
@@ -70,12 +70,12 @@ class DemoWorld:
     ) -> Iterator[DemoShowtime]:
         """The cinema's séances from `start` (the demo's first day by default) for `days` days."""
         first = start or self.start
-        weeks: dict[date, list[DemoFilm]] = {}
+        weeks: dict[date, WeekProgramme] = {}
         for offset in range(days):
             day = first + timedelta(days=offset)
             week = first_wednesday(day)
             if week not in weeks:
-                weeks[week] = self.programmer.week_films(cinema, week)
+                weeks[week] = self.programmer.week(cinema, week)
             yield from self.programmer.day(cinema, day, weeks[week])
 
     def programme(self, cinema_id: int, start: date | None = None, days: int = DEFAULT_DAYS) -> Programme:
