@@ -60,9 +60,11 @@ def type_column() -> str | None:
 
 
 def event_types(engine: Engine) -> list[tuple[str, str]]:
+    """The agenda domain's types once events carry them; the headline keywords until then."""
     column = type_column()
-    if column:
-        return [(str(value), str(value)) for value in distinct(engine, EVENTS, column, 50)]
+    found = distinct(engine, EVENTS, column, 50) if column else []
+    if found:
+        return [(str(value), str(value)) for value in found]
     return [(key, label) for key, (label, _) in KEYWORD_TYPES.items()]
 
 
@@ -74,10 +76,10 @@ def agenda_filters(params: dict[str, str]) -> dict[str, str]:
     if params.get("departement"):
         found["cinedepartement_eq"] = params["departement"]
     kind, column = params.get("type", ""), type_column()
-    if kind and column:
-        found[f"{column}_eq"] = kind
-    elif kind in KEYWORD_TYPES:
+    if kind in KEYWORD_TYPES:
         found["evenement_contains"] = KEYWORD_TYPES[kind][1]
+    elif kind and column:
+        found[f"{column}_eq"] = kind
     return found
 
 
