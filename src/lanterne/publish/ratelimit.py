@@ -27,8 +27,10 @@ from lanterne.runtime import Runtime
 
 log = logging.getLogger(__name__)
 # The audience collector keeps its own limits (per address hash and per visitor): see audience/intake.py.
-EXEMPT_PREFIXES = ("/static/", "/static", "/audience/")
-EXEMPT_PATHS = frozenset({"/health"})
+# The portal's assets (a map page loads dozens at once) and the audience tag's beacons, sent by
+# every visitor's browser of a member cinema's site, are not open-data reads.
+EXEMPT_PREFIXES = ("/static/", "/audience/")
+EXEMPT_PATHS = frozenset({"/health", "/static", "/audience"})
 KEY_CACHE_SECONDS = 60
 
 Scope = MutableMapping[str, Any]
