@@ -58,3 +58,14 @@ def test_the_demo_command_builds_without_serving(engine: Engine) -> None:
     again = CliRunner().invoke(app, arguments, env=environment)
     assert again.exit_code == 0 and "réutilisée" in again.output
     assert count(engine).cinemas == 10
+
+
+def test_the_demo_command_refuses_a_real_catalog_with_a_clear_message(engine: Engine) -> None:
+    with transaction(engine) as session:
+        session.add(Cinema(id=1000035, cnc_region=1, cnc_number=35, name="Le Balzac", postcode="75008"))
+    url = engine.url.render_as_string(hide_password=False)
+    environment = {"LANTERNE_DATABASE_URL": url, "LANTERNE_SCHEDULER": "false", "COLUMNS": "200"}
+    result = CliRunner().invoke(app, ["demo", "--no-serve", "--reset"], env=environment)
+    assert result.exit_code == 2
+    assert "pas de la démo" in result.output
+    assert count(engine).cinemas == 1
