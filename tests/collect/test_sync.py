@@ -56,6 +56,7 @@ def sync_runtime(runtime: Runtime) -> Runtime:
     runtime.settings.sync_days = 7
     runtime.settings.sync_concurrency = 3
     runtime.settings.sync_timeout = 0.5
+    runtime.settings.sync_retries = 2  # reaches the connector as its `attempts` setting
     return runtime
 
 

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from stand_ins.programme_feed import Feed, FeedConnector, add_cinema, create_app, make_programme, settings_for
 
 LAUNCHER = Path(__file__).resolve().parent.parent / "stand_ins" / "run_sync.py"
-CINEMAS = 16
+CINEMAS = 12
 LARGE = 1_000_012  # the cinema whose write is interrupted
 PARIS = ZoneInfo("Europe/Paris")
 

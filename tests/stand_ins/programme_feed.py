@@ -76,7 +76,14 @@ class FeedConnector:
         url = f"{self.settings['url']}/cinemas/{self.settings['key']}/programme"
         params = {"from": window.start.isoformat(), "to": window.end.isoformat()}
         headers = {"Authorization": f"Bearer {self.settings['token']}"}
-        response = request(self.client, "GET", url, attempts=2, params=params, headers=headers)
+        response = request(
+            self.client,
+            "GET",
+            url,
+            attempts=int(self.settings.get("attempts", 2)),
+            params=params,
+            headers=headers,
+        )
         if response.status_code != 200:
             raise ConnectorError(f"HTTP {response.status_code} from {url}")
         try:

@@ -318,7 +318,9 @@ def fetch(target: Target, settings: Settings) -> Fetched:
     started_at = utcnow()
     try:
         with make_client(settings.sync_timeout) as client:
-            context = ConnectorContext(connector_settings(target.settings), client, target.zone)
+            # `attempts` is how connectors learn LANTERNE_SYNC_RETRIES; a cinema's own value wins
+            values = {"attempts": settings.sync_retries, **connector_settings(target.settings)}
+            context = ConnectorContext(values, client, target.zone)
             return Fetched(started_at, programme=create(target.connector, context).fetch(target.window))
     except Exception as exc:  # a vendor's failure is this cinema's, never the night's
         return Fetched(started_at, error=redact(f"{type(exc).__name__}: {exc}", target.settings))
