@@ -1,4 +1,4 @@
-"""Write a demo world into the database fast: Core executemany in batches, COPY on PostgreSQL.
+"""Write a demo world into the database fast: COPY on PostgreSQL, the driver's executemany on SQLite.
 
 The whole build is one transaction, so an interrupted build leaves nothing behind and the next
 `lanterne demo` starts again cleanly.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import islice
@@ -92,8 +92,7 @@ def load(
             connection.execute(
                 text("SELECT setval(pg_get_serial_sequence('films', 'id'), max(id)) FROM films")
             )
-    summary = count(engine)
-    return DemoSummary(**{**summary.__dict__, "seconds": round(time.perf_counter() - started, 1)})
+    return replace(count(engine), seconds=round(time.perf_counter() - started, 1))
 
 
 def write(
