@@ -409,3 +409,16 @@ def test_end_to_end_through_the_cds_stand_in(engine: Engine, sync_runtime: Runti
         office.fail_next(503, times=5)
         [failed] = sync_all(sync_runtime, now=NOW)
         assert failed.status == "failed" and "cds-token-xyz" not in (failed.error or "")
+
+
+def test_vendor_answers_can_be_parsed_in_worker_processes(engine: Engine, sync_runtime: Runtime) -> None:
+    office = CdsBoxOffice()
+    office.add_programme("cine42", "cds-token-xyz", "42", cds_programme())
+    with serve_in_thread(office.app()) as url:
+        settings = {"account_id": "cine42", "api_url": f"{url}/{{account_id}}", "cinema_id": "42"}
+        add_cinema(
+            engine, 1_000_001, connector="cds", connector_settings=settings | {"api_token": "cds-token-xyz"}
+        )
+        sync_runtime.settings.sync_processes = 1
+        [result] = sync_all(sync_runtime, now=NOW)
+    assert (result.status, result.inserted) == ("ok", 3), result.error

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from multiprocessing import get_context
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -375,7 +376,7 @@ def sync_all(
 def _fetch_all(chosen: list[Target], settings: Settings) -> Iterator[tuple[Target, Fetched]]:
     """Fetched programmes in order, with at most twice the concurrency held in memory."""
     workers = max(settings.sync_concurrency, 1)
-    with ThreadPoolExecutor(workers, thread_name_prefix="lanterne-sync") as pool:
+    with fetch_pool(settings) as pool:
         pending: list[tuple[Target, Future[Fetched]]] = []
         for target in chosen:
             pending.append((target, pool.submit(fetch, target, settings)))
@@ -384,3 +385,11 @@ def _fetch_all(chosen: list[Target], settings: Settings) -> Iterator[tuple[Targe
                 yield first, future.result()
         for target, future in pending:
             yield target, future.result()
+
+
+def fetch_pool(settings: Settings) -> Executor:
+    """Threads hide vendors' latency; parsing their answers is CPU work the GIL serialises, so a
+    national sync may parse in `sync_processes` processes (spawned: safe beside a web server's threads)."""
+    if settings.sync_processes > 0:
+        return ProcessPoolExecutor(settings.sync_processes, mp_context=get_context("spawn"))
+    return ThreadPoolExecutor(max(settings.sync_concurrency, 1), thread_name_prefix="lanterne-sync")
