@@ -173,7 +173,12 @@ def timed_sync(runtime: Runtime, label: str) -> dict[str, Any]:
 def bench_database(name: str, url: str, world: Any, stand_in: str, args: argparse.Namespace) -> None:
     print(f"{name}:", flush=True)
     engine = prepare_database(url, world, stand_in)
-    settings = Settings(database_url=url, sync_days=args.days, sync_concurrency=args.concurrency)
+    settings = Settings(
+        database_url=url,
+        sync_days=args.days,
+        sync_concurrency=args.concurrency,
+        sync_processes=args.processes,
+    )
     runtime = Runtime(settings, _engine=engine)
     timed_sync(runtime, "first")
     before = digest(engine)
@@ -206,6 +211,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--films", type=int, default=1200)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=2, help="LANTERNE_SYNC_PROCESSES (0: threads)")
     parser.add_argument("--change", type=float, default=0.05)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument(
@@ -225,7 +231,7 @@ def main() -> None:
     print(
         f"{args.cinemas} cinemas × {args.days} days, CDS stand-in ready in "
         f"{time.perf_counter() - began:.0f} s; "
-        f"{os.cpu_count()} cores, concurrency {args.concurrency}",
+        f"{os.cpu_count()} cores, concurrency {args.concurrency}, parsing processes {args.processes}",
         flush=True,
     )
     try:
