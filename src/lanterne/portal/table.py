@@ -47,6 +47,21 @@ DOWNLOADS = (
     ("parquet", "Parquet"),
 )
 Params = list[tuple[str, str]]
+OPERATOR_WORDS = {
+    "eq": "=",
+    "neq": "≠",
+    "in": "parmi",
+    "nin": "hors de",
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "starts": "commence par",
+    "contains": "contient",
+    "search": "contient les mots",
+    "exists": "renseigné",
+    "nexists": "non renseigné",
+}
 
 
 def canonical(params: Sequence[tuple[str, str]]) -> Params | None:
@@ -154,10 +169,10 @@ def _active(dataset: Dataset, params: dict[str, str], page_path: str) -> list[tu
         if name in CONTROLS:
             continue
         found = split_filter(dataset, name)
-        label = f"{found[0].title} ({found[1]})" if found else name
+        label = f"{found[0].title} {OPERATOR_WORDS[found[1]]}" if found else name
         chips.append((label, value, f"{page_path}?{query_string(params, name, *PAGING)}"))
     if params.get("q"):
-        chips.insert(0, ("Recherche", params["q"], f"{page_path}?{query_string(params, 'q', *PAGING)}"))
+        chips.insert(0, ("Recherche :", params["q"], f"{page_path}?{query_string(params, 'q', *PAGING)}"))
     return chips
 
 
