@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from lanterne.booking.models import Beneficiary
+from lanterne.booking.models import Beneficiary, inserted_id
 from lanterne.booking.policy import PassPolicy
 from lanterne.booking.tokens import BENEFICIARY_PREFIX, new_token, token_hash
 from lanterne.db import utcnow
@@ -47,7 +47,7 @@ def create_beneficiary(
                 created_at=now,
             )
         )
-        return int(result.inserted_primary_key[0]), token
+        return inserted_id(result), token
 
 
 def beneficiary_for_token(engine: Engine, token: str) -> int:

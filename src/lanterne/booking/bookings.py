@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from lanterne.booking import outbox
 from lanterne.booking.beneficiaries import spend
 from lanterne.booking.countermarks import draw_countermark
-from lanterne.booking.models import Booking, Offer, Stock
+from lanterne.booking.models import Booking, Offer, Stock, inserted_id
 from lanterne.booking.policy import PassPolicy
 from lanterne.db import utcnow
 from lanterne.errors import Conflict, InvalidValue, NotFound
@@ -105,7 +105,7 @@ def _reserve(
                 cancellation_limit_at=limit,
             )
         )
-        booking_id = int(booking.inserted_primary_key[0])
+        booking_id = inserted_id(booking)
         outbox.enqueue(connection, booking_id, "booked")
         return booking_id, unit_price * quantity, limit
 

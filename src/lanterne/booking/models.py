@@ -8,6 +8,7 @@ countermark is unique, a booking is priced at most once.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lanterne.db import Base, UTCDateTime, utcnow
@@ -294,3 +296,11 @@ class OutboxEmail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The id the database gave the row an INSERT just created."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise AssertionError("the INSERT created no row")
+    return int(key[0])

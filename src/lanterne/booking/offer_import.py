@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, insert, select, update
 
 from lanterne.booking.cancellation import cancel_stock
-from lanterne.booking.models import Offer, Stock, Venue
+from lanterne.booking.models import Offer, Stock, Venue, inserted_id
 from lanterne.catalog.models import Film, Showtime
 from lanterne.db import utcnow
 from lanterne.settings import Settings
@@ -81,9 +81,8 @@ def _offers_by_film(
     connection: Connection, venue: Any, showtimes: list[Any], base_url: str, report: ImportReport
 ) -> dict[int, int]:
     """Create the offers of films new to the venue; refresh film facts (never `active`) of the others."""
-    existing = dict(
-        connection.execute(select(Offer.film_id, Offer.id).where(Offer.venue_id == venue.id)).all()
-    )
+    rows = connection.execute(select(Offer.film_id, Offer.id).where(Offer.venue_id == venue.id)).all()
+    existing = {int(film_id): offer_id for film_id, offer_id in rows if film_id is not None}
     films = {row.film_id: row for row in showtimes}
     for film_id, row in films.items():
         facts = {
@@ -98,7 +97,7 @@ def _offers_by_film(
         created = connection.execute(
             insert(Offer).values(venue_id=venue.id, film_id=film_id, source="import", active=True, **facts)
         )
-        existing[film_id] = int(created.inserted_primary_key[0])
+        existing[film_id] = inserted_id(created)
         report.offers_created += 1
     return existing
 

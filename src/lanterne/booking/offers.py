@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, insert, select, update
 
-from lanterne.booking.models import Offer, Stock, Venue
+from lanterne.booking.models import Offer, Stock, Venue, inserted_id
 from lanterne.db import utcnow
 from lanterne.errors import InvalidValue, NotFound
 
@@ -58,7 +58,7 @@ def create_offer(engine: Engine, venue_id: int, data: ManualOffer) -> tuple[int,
                 created_at=utcnow(),
             )
         )
-        offer_id = int(offer.inserted_primary_key[0])
+        offer_id = inserted_id(offer)
     return offer_id, add_stock(engine, venue_id, offer_id, data.starts_at, data.price_cents, data.quantity)
 
 
@@ -73,7 +73,7 @@ def add_stock(
                 offer_id=offer_id, starts_at=starts_at, price_cents=price_cents, quantity=quantity, booked=0
             )
         )
-        return int(stock.inserted_primary_key[0])
+        return inserted_id(stock)
 
 
 def _own_offer(connection: Any, venue_id: int, offer_id: int) -> None:

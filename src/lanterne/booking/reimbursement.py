@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, and_, func, insert, or_, select
 
-from lanterne.booking.models import Booking, CustomRule, Payment, Pricing, ReimbursementBatch, Venue
+from lanterne.booking.models import (
+    Booking,
+    CustomRule,
+    Payment,
+    Pricing,
+    ReimbursementBatch,
+    Venue,
+    inserted_id,
+)
 from lanterne.booking.venues import account_on
 from lanterne.db import utcnow
 from lanterne.errors import InvalidValue
@@ -111,11 +119,11 @@ def _custom_rule(connection: Connection, booking: Any, day: date) -> Any:
 
 def _revenue(connection: Connection, siret: str, year: int) -> int:
     return int(
-        connection.scalar(
+        connection.execute(
             select(func.coalesce(func.sum(Pricing.amount_cents), 0)).where(
                 Pricing.siret == siret, Pricing.year == year
             )
-        )
+        ).scalar_one()
     )
 
 
@@ -191,7 +199,7 @@ def build_batch(engine: Engine, period_start: date, now: datetime | None = None)
         created = connection.execute(
             insert(ReimbursementBatch).values(period_start=start, period_end=end, created_at=utcnow())
         )
-        report = BatchReport(int(created.inserted_primary_key[0]), start, end)
+        report = BatchReport(inserted_id(created), start, end)
         for account, pricings in _price_all(connection, _eligible(connection, cutoff), report).items():
             total = sum(p["reimbursed_cents"] for p in pricings)
             payment = connection.execute(
@@ -199,7 +207,7 @@ def build_batch(engine: Engine, period_start: date, now: datetime | None = None)
                     batch_id=report.batch_id, bank_account_id=account, amount_cents=total, created_at=utcnow()
                 )
             )
-            payment_id = int(payment.inserted_primary_key[0])
+            payment_id = inserted_id(payment)
             connection.execute(insert(Pricing), [{**p, "payment_id": payment_id} for p in pricings])
             report.payments[account] = total
             report.bookings_priced += len(pricings)
@@ -240,4 +248,4 @@ def add_custom_rule(
         created = connection.execute(
             insert(CustomRule).values(starts_on=starts_on, ends_on=ends_on, **values)
         )
-        return int(created.inserted_primary_key[0])
+        return inserted_id(created)
