@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert
+import httpx
+from sqlalchemy import Engine, insert, select
 
-from lanterne.agenda.accounts import HASHER
+from lanterne.agenda.accounts import HASHER, session_cookie
 from lanterne.agenda.models import Account, AccountCinema
-from lanterne.catalog.models import Cinema
+from lanterne.catalog.models import Cinema, Film, Showtime
 from lanterne.runtime import Runtime
+from lanterne.settings import Settings
 from lanterne.stand_ins.faults import Faults
 from lanterne.stand_ins.monnaie import MonnaieFeeds
 from lanterne.stand_ins.openagenda import OpenAgendaState
@@ -20,6 +22,7 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 REX, LUX = 11_000_001, 84_000_002  # Paris (75) and La Réunion (974)
 AGENDA, SECRET = "12345678", "cle-secrete-union"
 PASSWORD = "un mot de passe long"
+PASSWORD_HASH = HASHER.hash(PASSWORD)  # hashed once: argon2 is slow on purpose
 
 
 def film(key: str, title: str, runtime: int = 100) -> dict[str, Any]:
@@ -79,7 +82,7 @@ def add_account(engine: Engine, email: str, role: str, *cinemas: int) -> int:
     with engine.begin() as connection:
         account_id = connection.execute(
             insert(Account)
-            .values(email=email, role=role, password_hash=HASHER.hash(PASSWORD), active=True, invited_at=NOW)
+            .values(email=email, role=role, password_hash=PASSWORD_HASH, active=True, invited_at=NOW)
             .returning(Account.id)
         ).scalar_one()
         for cinema_id in cinemas:
@@ -89,3 +92,40 @@ def add_account(engine: Engine, email: str, role: str, *cinemas: int) -> int:
 
 def later(hours: float) -> datetime:
     return NOW + timedelta(hours=hours)
+
+
+def sign_in(url: str, email: str, password: str = PASSWORD) -> httpx.Client:
+    """A browser-like client signed in through the form (CSRF cookie, then the session cookie)."""
+    client = httpx.Client(base_url=url, timeout=10)
+    client.get("/espace/connexion")
+    form = {"email": email, "password": password, "csrf": client.cookies["lanterne_csrf"]}
+    answer = client.post("/espace/connexion", data=form)
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def csrf(client: httpx.Client) -> str:
+    return client.cookies["lanterne_csrf"]
+
+
+def add_flagged_seance(engine: Engine, cinema_id: int, key: str, starts: datetime, headline: str) -> int:
+    """A séance the box office flagged as an event, written directly (no vendor round trip needed)."""
+    with engine.begin() as connection:
+        film_id = connection.execute(select(Film.id).where(Film.title == "Les Feux de l'été")).scalar()
+        if film_id is None:
+            film_id = connection.execute(
+                insert(Film).values(title="Les Feux de l'été", runtime=100).returning(Film.id)
+            ).scalar_one()
+        values = dict(
+            cinema_id=cinema_id, film_id=film_id, starts_at=starts, source="monnaie", external_id=key
+        )
+        values |= dict(is_event=True, event_headline=headline, status="scheduled", screen="1")
+        return int(connection.execute(insert(Showtime).values(**values).returning(Showtime.id)).scalar_one())
+
+
+def signed_in(url: str, settings: Settings, account_id: int) -> httpx.Client:
+    """A client holding a valid session and CSRF cookie, without the (deliberately slow) password check."""
+    client = httpx.Client(base_url=url, timeout=10)
+    client.cookies.set("lanterne_session", session_cookie(settings, account_id))
+    client.cookies.set("lanterne_csrf", "jeton-csrf-de-test")
+    return client

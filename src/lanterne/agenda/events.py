@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, Table, and_, case, exists, func, insert, or_, select, update
 
 from lanterne.agenda import vocabulary
 from lanterne.agenda.accounts import Viewer
-from lanterne.agenda.models import AuditEntry, Event, Push
+from lanterne.agenda.models import Account, AuditEntry, Event, Push
 from lanterne.catalog.models import Cinema, Film, Showtime
+from lanterne.collect.clean import cinema_timezone
 from lanterne.errors import InvalidValue, NotFound
 
 events: Table = Event.__table__  # type: ignore[assignment]
@@ -162,10 +164,33 @@ def clean_enrichment(changes: Mapping[str, Any]) -> dict[str, Any]:
             clean[name] = _number(name, value)
         elif name == "image_url":
             clean[name] = _image(value)
+        elif name in ("starts_at", "ends_at"):
+            clean[name] = _moment(name, value)
+        elif name == "cancelled":
+            clean[name] = value in (True, "1", "true", "on", "oui")
         elif name in ENRICHMENT or name in ("title", "place"):
             clean[name] = _text(name, value, 10000 if name == "description" else 300)
-        else:
-            clean[name] = value
+    return clean
+
+
+def _moment(name: str, value: Any) -> datetime | None:
+    """An ISO date-time; one without offset is the cinema's wall clock, placed by `_localised`."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise InvalidValue(name, f"« {value} » n'est pas une date et heure (AAAA-MM-JJTHH:MM)") from exc
+
+
+def _localised(clean: dict[str, Any], department: str | None) -> dict[str, Any]:
+    zone = ZoneInfo(cinema_timezone(department))
+    for name in ("starts_at", "ends_at"):
+        moment = clean.get(name)
+        if isinstance(moment, datetime) and moment.tzinfo is None:
+            clean[name] = moment.replace(tzinfo=zone)
     return clean
 
 
@@ -195,6 +220,8 @@ def enrich(
         viewer.require(row["cinema_id"])
         if row["showtime_id"] is not None and set(clean) & set(DIRECT):
             raise InvalidValue(sorted(set(clean) & set(DIRECT))[0], "fixé par la caisse pour une séance")
+        department = connection.scalar(select(cinemas.c.department).where(cinemas.c.id == row["cinema_id"]))
+        clean = _localised(clean, department)
         merged = {**row, **clean}
         vocabulary.check_ages(merged["age_min"], merged["age_max"])
         diff = _diff(row, clean)
@@ -230,12 +257,14 @@ def create_event(
 ) -> int:
     """An event the cinema creates itself (a talk, a workshop): its own title, date and place."""
     viewer.require(cinema_id)
-    clean = clean_enrichment(values)
+    with engine.connect() as connection:
+        department = connection.scalar(select(cinemas.c.department).where(cinemas.c.id == cinema_id))
+    clean = _localised(clean_enrichment(values), department)
     if not clean.get("title"):
         raise InvalidValue("title", "un titre est obligatoire")
     starts, ends = clean.get("starts_at"), clean.get("ends_at")
-    if not isinstance(starts, datetime) or starts.tzinfo is None:
-        raise InvalidValue("starts_at", "date et heure de début obligatoires, avec fuseau")
+    if not isinstance(starts, datetime):
+        raise InvalidValue("starts_at", "date et heure de début obligatoires")
     if ends is not None and (not isinstance(ends, datetime) or ends <= starts):
         raise InvalidValue("ends_at", "la fin doit suivre le début")
     vocabulary.check_ages(clean.get("age_min"), clean.get("age_max"))
@@ -276,3 +305,25 @@ def consented(condition: Any = None) -> Any:
     """Public reads (feeds) show only events of cinemas that agreed to publish."""
     base = and_(cinemas.c.publish_consent.is_(True), cinemas.c.active.is_(True))
     return base if condition is None else and_(base, condition)
+
+
+def history(engine: Engine, viewer: Viewer, event_id: int) -> list[dict[str, Any]]:
+    """The audit trail of one event, newest first, with who made each change."""
+    get_event(engine, viewer, event_id)  # refuses another cinema's event
+    query = (
+        select(AuditEntry.at, AuditEntry.action, AuditEntry.diff, Account.email)
+        .outerjoin(Account, Account.id == AuditEntry.account_id)
+        .where(AuditEntry.event_id == event_id)
+        .order_by(AuditEntry.id.desc())
+    )
+    with engine.connect() as connection:
+        return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def jsonable(value: Any) -> Any:
+    """Times as ISO 8601 with their offset, for the API's JSON."""
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    return value.isoformat() if isinstance(value, datetime) else value
