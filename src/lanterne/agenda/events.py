@@ -169,7 +169,7 @@ def clean_enrichment(changes: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "cancelled":
             clean[name] = value in (True, "1", "true", "on", "oui")
         elif name in ENRICHMENT or name in ("title", "place"):
-            clean[name] = _text(name, value, 10000 if name == "description" else 300)
+            clean[name] = _text(name, value, vocabulary.TEXT_LIMITS[name])
     return clean
 
 

@@ -68,3 +68,28 @@ EVENTS_DATASET = register(
         **SHOWTIME_ICS,  # type: ignore[arg-type]
     )
 )
+
+
+def screening_extras(row: dict[str, Any]) -> dict[str, Any]:
+    """schema.org properties of the enrichment, for the portal to merge into an event page's
+    `ScreeningEvent`: description, image, audience, age range, organiser's partners, performers."""
+    extras: dict[str, Any] = {}
+    if row.get("descriptionevenement"):
+        extras["description"] = row["descriptionevenement"]
+    if row.get("imageevenement"):
+        extras["image"] = row["imageevenement"]
+    if row.get("publicevenement"):
+        extras["audience"] = {"@type": "Audience", "audienceType": row["publicevenement"]}
+    low, high = row.get("agemin"), row.get("agemax")
+    if low is not None or high is not None:
+        extras["typicalAgeRange"] = f"{low if low is not None else ''}-{high if high is not None else ''}"
+    people = [name.strip() for key in ("animation", "invites") for name in (row.get(key) or "").split(",")]
+    if any(people):
+        extras["performer"] = [{"@type": "Person", "name": name} for name in people if name]
+    if row.get("partenaires"):
+        extras["sponsor"] = [
+            {"@type": "Organization", "name": n.strip()} for n in row["partenaires"].split(",")
+        ]
+    if row.get("typeevenement"):
+        extras["keywords"] = row["typeevenement"]
+    return extras

@@ -30,7 +30,15 @@ ACCESSIBILITY = {
     "pi": "Handicap psychique",
     "vi": "Handicap visuel",
 }
-TEXT_LIMITS = {"title": 140, "description": 200, "long_description": 10000, "host": 200}
+# What the columns hold; OpenAgenda's own limits (title 140, summary 200) are met when pushing.
+TEXT_LIMITS = {
+    "title": 300,
+    "place": 300,
+    "host": 200,
+    "guests": 2000,
+    "partners": 2000,
+    "description": 10000,
+}
 
 
 def check_kind(value: str | None) -> str | None:
