@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, FromClause, and_, case, func, literal, select, true
+from sqlalchemy.sql.util import find_tables
 
 from lanterne.catalog.models import Cinema, Film, School, Showtime
 from lanterne.publish.search import CINEMAS, FILMS, SCHOOLS, TextSource
@@ -38,7 +39,9 @@ class Dataset:
     """One open dataset: what it publishes and from which tables.
 
     `key` names a unique, non-null column: the keyset cursor's tie-breaker. `search` lists the full-text
-    sources `q` looks in, with the expression of this dataset holding each source's key.
+    sources `q` looks in, with the expression of this dataset holding each source's key. `joins`, when
+    given, are (table, ON clause) joined to `source`; a query then joins only the tables it reads
+    (SQLite does not drop a useless join by itself, and counts pay for every one).
     """
 
     id: str
@@ -61,6 +64,7 @@ class Dataset:
     location_columns: tuple[str, ...] = ()
     updated: tuple[Any, ...] = ()  # columns whose newest value is the dataset's last update
     keywords: tuple[str, ...] = ()
+    joins: tuple[tuple[Any, Any], ...] = ()
     # An upper bound of start→end, so `date_match` can seek the start-time index instead of scanning.
     longest_duration: timedelta | None = None
     _count_cache: tuple[float, Any, int] | None = field(default=None, repr=False, compare=False)
@@ -69,6 +73,23 @@ class Dataset:
         self.by_name = {column.name: column for column in self.columns}
         if self.key not in self.by_name:
             raise ValueError(f"{self.id}: key column {self.key!r} is not published")
+        # Labelled once: building 35 labels per request is a measurable share of a short query.
+        self.labelled = {c.name: c.expression.label(c.name) for c in self.columns}
+        self.sort_labelled = {c.name: c.expression.label(f"_sort_{c.name}") for c in self.columns}
+
+    def from_clause(self, *clauses: Any) -> Any:
+        """`source` with the joins the clauses (and the dataset's own conditions) read; all of them
+        when called without clauses."""
+        if not clauses:
+            clauses = tuple(c.expression for c in self.columns)
+        needed = {
+            table for clause in (*clauses, *self.where) for table in find_tables(clause, check_columns=True)
+        }
+        joined = self.source
+        for table, on in self.joins:
+            if table in needed:
+                joined = joined.join(table, on)
+        return joined
 
     def column(self, name: str) -> Column | None:
         return self.by_name.get(name)
@@ -92,7 +113,7 @@ class Dataset:
         cached = self._count_cache
         if cached and cached[1] == stamp and now - cached[0] < COUNT_CACHE_SECONDS:
             return cached[2]
-        query = select(func.count()).select_from(self.source).where(self.condition())
+        query = select(func.count()).select_from(self.from_clause(true())).where(self.condition())
         with engine.connect() as connection:
             total = int(connection.execute(query).scalar() or 0)
         self._count_cache = (now, stamp, total)
@@ -191,9 +212,11 @@ SHOWTIME_COLUMNS = (
     ),
     _col("statut", "string", "Statut", showtimes.c.status, "scheduled ou cancelled", null=False),
 )
-PROGRAMME_SOURCE = showtimes.join(cinemas, showtimes.c.cinema_id == cinemas.c.id).join(
-    films, showtimes.c.film_id == films.c.id
+PROGRAMME_JOINS = (
+    (cinemas, showtimes.c.cinema_id == cinemas.c.id),
+    (films, showtimes.c.film_id == films.c.id),
 )
+PROGRAMME_SOURCE = showtimes.join(*PROGRAMME_JOINS[0]).join(*PROGRAMME_JOINS[1])  # for other domains
 CONSENTED = (cinemas.c.publish_consent.is_(True), cinemas.c.active.is_(True))
 SHOWTIME_ICS = dict(
     longest_duration=timedelta(days=1),
@@ -216,7 +239,8 @@ register(
         title="Programmation des cinémas indépendants",
         description="Une ligne par séance des cinémas qui ont accepté de publier leur programme.",
         columns=SHOWTIME_COLUMNS,
-        source=PROGRAMME_SOURCE,
+        source=showtimes,
+        joins=PROGRAMME_JOINS,
         key="showid",
         where=CONSENTED,
         geo=("_coords.lat", "_coords.lon"),
@@ -233,7 +257,8 @@ register(
         title="Séances événements des cinémas indépendants",
         description="Les séances spéciales (avant-premières, ciné-débats, rencontres) des cinémas.",
         columns=SHOWTIME_COLUMNS,
-        source=PROGRAMME_SOURCE,
+        source=showtimes,
+        joins=PROGRAMME_JOINS,
         key="showid",
         where=(*CONSENTED, showtimes.c.is_event.is_(True)),
         geo=("_coords.lat", "_coords.lon"),

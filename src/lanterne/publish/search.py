@@ -202,11 +202,26 @@ def reindex(engine: Engine, source: TextSource) -> int:
         return count
 
 
+def stale(engine: Engine, sources: tuple[TextSource, ...]) -> list[TextSource]:
+    """The sources changed since their words were written: one query of index seeks."""
+    if not sources:
+        return []
+    newest = [select(func.max(source.updated)).scalar_subquery() for source in sources]
+    marks = [
+        select(search_marks.c.indexed_until).where(search_marks.c.kind == source.kind).scalar_subquery()
+        for source in sources
+    ]
+    with engine.connect() as connection:
+        found = connection.execute(select(*newest, *marks)).one()
+    pairs = zip(sources, found[: len(sources)], found[len(sources) :], strict=True)
+    return [source for source, last, mark in pairs if last is not None and (mark is None or last > mark)]
+
+
 def ensure_fresh(engine: Engine, sources: tuple[TextSource, ...]) -> None:
-    """Bring the words of `sources` up to date before a search (two index seeks when nothing changed).
+    """Bring the words of `sources` up to date before a search.
 
     Another worker doing the same pass at the same moment makes ours collide: theirs stands.
     """
-    for source in sources:
+    for source in stale(engine, sources):
         with suppress(IntegrityError):
             reindex(engine, source)
