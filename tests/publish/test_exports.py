@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from lanterne.catalog.models import Cinema, Film
 from lanterne.cli import app
 from lanterne.db import utcnow
-from lanterne.publish.exports import build_exports, cached_export, refresh_exports
+from lanterne.publish.exports import build_exports, cached_export, refresh_exports, whole_dataset_file
 from lanterne.runtime import Runtime
 
 
@@ -72,3 +72,12 @@ def test_refresh_rebuilds_only_what_changed(engine: Engine, runtime: Runtime) ->
         connection.execute(update(Film).values(updated_at=utcnow() + timedelta(minutes=1)))
     rebuilt = {path.name.split(".")[0] for path in refresh_exports(runtime)}
     assert {"programmation-cinemas", "films"} <= rebuilt and "cinemas" not in rebuilt
+
+
+def test_only_an_unfiltered_full_export_is_answered_from_the_file(engine: Engine, runtime: Runtime) -> None:
+    build(engine)
+    build_exports(runtime, ["films"])
+    assert whole_dataset_file(runtime, "films", {"format": "xlsx", "apiKey": "lnt_x"}) is not None
+    assert whole_dataset_file(runtime, "films", {"format": "csv", "sep": ";"}) is None
+    assert whole_dataset_file(runtime, "films", {"format": "csv", "select": "filmtitle"}) is None
+    assert whole_dataset_file(runtime, "films", {}) is None

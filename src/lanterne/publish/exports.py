@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,11 @@ def cached_export(runtime: Runtime, dataset_id: str, format_name: str) -> Path |
     stamp = _built_version(runtime, dataset_id)
     current = dataset.last_updated(runtime.engine).isoformat()
     return path if stamp.get("last_updated") == current and path.name in stamp.get("files", ()) else None
+
+
+def whole_dataset_file(runtime: Runtime, dataset_id: str, params: Mapping[str, str]) -> Path | None:
+    """The cached file that answers `…/full` exactly: only when nothing filters, selects, sorts or
+    reshapes the dataset (just `format`, and perhaps the API key), and only while it is current."""
+    if set(params) - {"apiKey"} != {"format"}:
+        return None
+    return cached_export(runtime, dataset_id, params["format"])
