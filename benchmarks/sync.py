@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -143,10 +144,17 @@ def digest(engine: Engine) -> str:
     return hasher.hexdigest()
 
 
+def lanterne_cpu() -> float:
+    """CPU seconds of this process and of its finished children (the parsing processes, reaped when
+    the sync ends; the stand-in still runs, so it is not counted): the run's cost on an idle machine."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def timed_sync(runtime: Runtime, label: str) -> dict[str, Any]:
-    began, cpu = time.perf_counter(), time.process_time()
+    began, cpu = time.perf_counter(), lanterne_cpu()
     results = sync_all(runtime)
-    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    seconds, cpu = time.perf_counter() - began, lanterne_cpu() - cpu
     seen = sum(r.inserted + r.updated + r.unchanged for r in results)
     figures = {
         "run": label,
