@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -32,6 +33,19 @@ from lanterne.stand_ins.server import free_port, serve_in_thread
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 POSTGRES_URL = os.environ.get("LANTERNE_TEST_POSTGRES_URL")
+CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium, never a downloaded browser; no background traffic on this closed network. Without the
+# automation flag the page sees a person's browser (navigator.webdriver false), as the audience tests need.
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-blink-features=AutomationControlled",
+]
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
@@ -148,3 +162,14 @@ def live_app(runtime: Runtime) -> Iterator[str]:
     with serve_in_thread(create_app(runtime=runtime)) as url:
         runtime.settings.base_url = url
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One chromium for the whole run: Playwright's sync API allows a single instance per thread."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian chromium is not installed")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield instance
+        instance.close()

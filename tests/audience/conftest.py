@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
@@ -19,18 +17,6 @@ from lanterne.catalog.models import Cinema
 from lanterne.db import transaction
 from lanterne.stand_ins.server import serve_in_thread
 
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# A person's browser, not an automated one: the collector drops headless and webdriver traffic.
-HUMAN = ["--disable-blink-features=AutomationControlled"]
 HUMAN_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 
 
@@ -90,13 +76,3 @@ def site_server(live_app: str, cinema_site: Participation) -> Iterator[str]:
     )
     with serve_in_thread(app) as url:
         yield url.replace("127.0.0.1", "localhost")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS + HUMAN)
-        yield instance
-        instance.close()

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 from tests.portal.builders import build
 
@@ -26,16 +23,6 @@ def portal(engine: Engine, settings: Settings, live_app: str) -> str:
     build(engine)
     settings.tiles_url = f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png"
     return live_app
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="session")
