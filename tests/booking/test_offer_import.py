@@ -74,6 +74,7 @@ def test_the_import_never_overrides_the_venues_choices(engine: Engine, settings:
     set_offer_active(engine, venue, film_offer, False)
     set_stock_active(engine, venue, stock[12], False)
     edit_stock(engine, venue, stock[11], price_cents=400, quantity=5)
+    edit_stock(engine, venue, stock[21], price_cents=550, quantity=20)  # sent back unchanged: no choice
     update_settings(engine, venue, single_price_cents=600, capacity=30)
     import_offers(engine, settings, now=NOW)
     assert _stocks(engine) == {11: (400, 5, True), 12: (600, 30, False), 21: (600, 30, True)}

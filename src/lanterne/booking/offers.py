@@ -114,22 +114,27 @@ def edit_stock(
 ) -> None:
     """Change a stock's price or quantity and remember it was the venue's choice.
 
-    The quantity cannot go below the seats already booked: the condition sits in the UPDATE itself,
-    so a booking landing at the same moment cannot slip past it.
+    Only a value that differs counts as a choice (a form sent back unchanged freezes nothing). The
+    quantity cannot go below the seats already booked: the condition sits in the UPDATE itself, so a
+    booking landing at the same moment cannot slip past it.
     """
     _check_amounts(price_cents, quantity)
-    values: dict[str, object] = {}
-    if price_cents is not None:
-        values.update(price_cents=price_cents, price_edited=True)
-    if quantity is not None or unlimited:
-        values.update(quantity=None if unlimited else quantity, quantity_edited=True)
-    if not values:
-        return
     with engine.begin() as connection:
         _own_stock(connection, venue_id, stock_id)
+        current = connection.execute(
+            select(Stock.price_cents, Stock.quantity).where(Stock.id == stock_id)
+        ).one()
+        values: dict[str, object] = {}
+        if price_cents is not None and price_cents != current.price_cents:
+            values.update(price_cents=price_cents, price_edited=True)
+        wanted = None if unlimited else quantity
+        if (quantity is not None or unlimited) and wanted != current.quantity:
+            values.update(quantity=wanted, quantity_edited=True)
+        if not values:
+            return
         condition = Stock.id == stock_id
-        if quantity is not None and not unlimited:
-            condition = and_(condition, Stock.booked <= quantity)
+        if wanted is not None:
+            condition = and_(condition, Stock.booked <= wanted)
         if connection.execute(update(Stock).where(condition).values(**values)).rowcount != 1:
             raise InvalidValue("quantity", "moins de places que de réservations déjà prises")
 
