@@ -109,3 +109,17 @@ def test_a_wrong_secret_key_is_a_clear_error(served: tuple[str, OpenAgendaState]
     client = OpenAgenda(httpx.Client(timeout=5), served[0], AGENDA, "wrong")
     with pytest.raises(OpenAgendaError, match="clé secrète"):
         client.put_event(1, {})
+
+
+def test_the_client_renews_an_expired_or_forgotten_token(served: tuple[str, OpenAgendaState]) -> None:
+    url, state = served
+    client = OpenAgenda(httpx.Client(timeout=5), url, AGENDA, SECRET)
+    body = event_body(event(), client.location({"id": 2, "name": "Lux", "address": "1 place"}))
+    issued = state.tokens_issued
+    client.put_event(7, body)
+    state.tokens.clear()  # OpenAgenda forgot it (expired early): a 401, renewed, replayed
+    client.put_event(7, body)
+    client.expires = 0.0  # past its announced lifetime: renewed before use
+    client.put_event(7, body)
+    assert state.tokens_issued == issued + 2
+    assert state.event(AGENDA, "lanterne", "7") is not None

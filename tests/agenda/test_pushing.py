@@ -4,8 +4,6 @@ cancels it; pushes are idempotent, survive 429/5xx, renew expired tokens."""
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import select
 from tests.agenda.builders import AGENDA, LUX, NOW, REX, World, add_account, later, programme, seance
 
@@ -106,15 +104,6 @@ def test_429_and_5xx_are_retried(world: World) -> None:
     world.openagenda_faults.push("429", "503")
     report = push_all(world.runtime, NOW)
     assert (report.created, report.failed) == (2, 0)
-
-
-def test_an_expired_token_is_renewed(world: World) -> None:
-    world.openagenda.token_seconds = 0.05  # below the renewal margin: renewed before each use
-    sync_all(world.runtime, now=NOW)
-    push_all(world.runtime, NOW)
-    assert world.openagenda.tokens_issued >= 2
-    time.sleep(0.1)
-    assert len(world.openagenda.events) == 2
 
 
 def test_a_refused_event_is_recorded_and_the_rest_pushed(world: World) -> None:

@@ -165,10 +165,12 @@ def lux_routes(ids: dict[int, int]) -> list[tuple[str, str, dict]]:
         ),
         ("GET", f"/api/v1/events/export.xlsx?cinema={LUX}", {}),
         ("GET", f"/api/v1/events/cinemas/{LUX}", {}),
+        ("PUT", f"/api/v1/events/cinemas/{LUX}/source", {"json": {"connector": "monnaie", "settings": {}}}),
+        ("PUT", f"/api/v1/events/cinemas/{LUX}/consent", {"json": {"consent": False}}),
     ]
 
 
-ROUTE_COUNT = 14
+ROUTE_COUNT = 16
 
 
 @pytest.mark.parametrize("route", range(ROUTE_COUNT))
@@ -213,6 +215,17 @@ def test_admin_cinema_page_masks_secrets_and_shows_runs(site: tuple[World, str, 
     }
     assert admin.post(f"/espace/cinemas/{REX}/source", data=form).status_code == 303
     assert sync_all(world.runtime, cinema=REX, now=NOW)[0].status == "ok"  # the blank secret kept the token
+    headers = {"X-CSRF-Token": csrf(admin)}
+    body = {"connector": "monnaie", "settings": {"feed_url": "x"}, "secrets": {"token": "nouveau-42"}}
+    shown = admin.put(f"/api/v1/events/cinemas/{REX}/source", json=body, headers=headers)
+    assert shown.json()["connector_settings"] == {"feed_url": "x", "token": "••••"}
+    assert "nouveau-42" not in shown.text
+    assert admin.put(
+        f"/api/v1/events/cinemas/{REX}/consent", json={"consent": False}, headers=headers
+    ).is_success
+    with world.engine.connect() as connection:
+        actions = connection.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["cinema-source", "cinema-source", "cinema-consent"]
 
 
 def test_export_with_chosen_columns(site: tuple[World, str, dict[str, int]]) -> None:

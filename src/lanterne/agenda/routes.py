@@ -296,6 +296,26 @@ def api_cinema(cinema_id: int, request: Request, runtime: RuntimeDep) -> Respons
     return _json(cinema_source.cinema_overview(runtime.engine, viewer, cinema_id))
 
 
+@router.put("/api/v1/events/cinemas/{cinema_id}/source", tags=["agenda"])
+async def api_cinema_source(cinema_id: int, request: Request, runtime: RuntimeDep) -> Response:
+    """Administrators: `{"connector", "settings": {…}, "secrets": {…}}`; a blank secret is kept."""
+    viewer = _api_viewer(request, runtime)
+    body = dict(await request.json())
+    settings, secrets = dict(body.get("settings") or {}), dict(body.get("secrets") or {})
+    connector = str(body.get("connector", ""))
+    cinema_source.update_source(runtime.engine, viewer, cinema_id, connector, settings, secrets, utcnow())
+    return _json(cinema_source.cinema_overview(runtime.engine, viewer, cinema_id))
+
+
+@router.put("/api/v1/events/cinemas/{cinema_id}/consent", tags=["agenda"])
+async def api_cinema_consent(cinema_id: int, request: Request, runtime: RuntimeDep) -> Response:
+    """Administrators: record the cinema's consent to publish, `{"consent": true|false}`."""
+    viewer = _api_viewer(request, runtime)
+    consent = (await request.json()).get("consent") is True
+    cinema_source.set_consent(runtime.engine, viewer, cinema_id, consent, utcnow())
+    return _json({"publish_consent": consent})
+
+
 # --- Public feeds --------------------------------------------------------------------------------
 
 
