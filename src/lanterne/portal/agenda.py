@@ -117,9 +117,8 @@ class EventPage:
     json_ld: str
 
 
-def screening_event(row: dict[str, Any], page_url: str) -> dict[str, Any]:
-    """schema.org ScreeningEvent: what search engines and agenda sites read from the page."""
-    place = {
+def movie_theater(row: dict[str, Any]) -> dict[str, Any]:
+    place: dict[str, Any] = {
         "@type": "MovieTheater",
         "name": row["cinenom"],
         "address": {
@@ -136,11 +135,29 @@ def screening_event(row: dict[str, Any], page_url: str) -> dict[str, Any]:
             "latitude": row["_coords.lat"],
             "longitude": row["_coords.lon"],
         }
-    movie: dict[str, Any] = {"@type": "Movie", "name": row["filmtitle"]}
+    return place
+
+
+def movie(row: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {"@type": "Movie", "name": row["filmtitle"]}
     if row.get("filmdirector"):
-        movie["director"] = {"@type": "Person", "name": row["filmdirector"]}
+        found["director"] = {"@type": "Person", "name": row["filmdirector"]}
     if row.get("filmduration"):
-        movie["duration"] = f"PT{row['filmduration'] // 60}M"
+        found["duration"] = f"PT{row['filmduration'] // 60}M"
+    return found
+
+
+# Optional ScreeningEvent properties and the columns that fill them; the agenda domain's enrichment
+# (description, image) shows as soon as a cinema wrote it.
+OPTIONAL = (
+    ("videoFormat", "filmversion"),
+    ("description", "descriptionevenement"),
+    ("image", "imageevenement"),
+)
+
+
+def screening_event(row: dict[str, Any], page_url: str) -> dict[str, Any]:
+    """schema.org ScreeningEvent: what search engines and agenda sites read from the page."""
     status = "EventCancelled" if row.get("statut") == "cancelled" else "EventScheduled"
     event: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -149,14 +166,13 @@ def screening_event(row: dict[str, Any], page_url: str) -> dict[str, Any]:
         "url": page_url,
         "startDate": display.local(row["showstart"]).isoformat(),
         "eventStatus": f"https://schema.org/{status}",
-        "location": place,
-        "workPresented": movie,
+        "location": movie_theater(row),
+        "workPresented": movie(row),
         "inLanguage": "fr",
     }
     if row.get("showend"):
         event["endDate"] = display.local(row["showend"]).isoformat()
-    if row.get("filmversion"):
-        event["videoFormat"] = row["filmversion"]
+    event.update({name: row[column] for name, column in OPTIONAL if row.get(column)})
     if row.get("showurl"):
         event["offers"] = {"@type": "Offer", "url": row["showurl"]}
     return event

@@ -92,47 +92,27 @@ def by_film(showings: list[Showing], runtimes: dict[int, str]) -> list[FilmWeek]
     return sorted(films.values(), key=lambda week: week.title.lower())
 
 
+def upcoming(cinema_id: int, now: datetime, **more: str) -> dict[str, str]:
+    """A cinema's séances from now on, in start order, in the API's words."""
+    found = {"cineid_eq": str(cinema_id), "showstart_gte": instant(now), "sort": "showstart"}
+    return {**found, "select": WEEK_FIELDS, **more}
+
+
 def cinema_page(engine: Engine, cinema_id: int, now: datetime) -> CinemaPage:
     cinema = first(engine, CINEMAS, {"cineid_eq": str(cinema_id)})
     if cinema is None:
         raise NotFound(f"cinéma inconnu : {cinema_id}")
-    week = rows(
-        engine,
-        PROGRAMME,
-        {
-            "cineid_eq": str(cinema_id),
-            "showstart_gte": instant(now),
-            "showstart_lt": instant(now + timedelta(days=7)),
-            "sort": "showstart",
-            "size": WEEK_LIMIT,
-            "select": WEEK_FIELDS,
-        },
-    )
+    week_end = instant(now + timedelta(days=7))
+    week = rows(engine, PROGRAMME, upcoming(cinema_id, now, showstart_lt=week_end, size=WEEK_LIMIT))
     showings = [showing(row) for row in week]
     runtimes = {row["filmid"]: display.runtime(row["filmduration"]) for row in week}
     days: dict[str, list[Showing]] = defaultdict(list)
     for item in showings:
         days[item.day].append(item)
-    upcoming = rows(
-        engine,
-        EVENTS,
-        {
-            "cineid_eq": str(cinema_id),
-            "showstart_gte": instant(now),
-            "sort": "showstart",
-            "size": "20",
-            "select": WEEK_FIELDS,
-        },
-    )
+    events = [showing(row) for row in rows(engine, EVENTS, upcoming(cinema_id, now, size="20"))]
     accessible = {
         "audiodescription": sum("AD" in s.accessibility.split(", ") for s in showings),
         "sous-titres SME": sum("ST-SME" in s.accessibility for s in showings),
     }
-    return CinemaPage(
-        cinema,
-        by_film(showings, runtimes),
-        dict(days),
-        [showing(r) for r in upcoming],
-        accessible,
-        labels(cinema),
-    )
+    films = by_film(showings, runtimes)
+    return CinemaPage(cinema, films, dict(days), events, accessible, labels(cinema))
