@@ -8,11 +8,13 @@ cancels it; the enrichment columns are never written by the sync engine.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from contextlib import suppress
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, Table, and_, case, exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from lanterne.agenda import vocabulary
 from lanterne.agenda.accounts import Viewer
@@ -40,6 +42,7 @@ ENRICHMENT = (
     "age_max",
 )
 DIRECT = ("title", "starts_at", "ends_at", "place", "cancelled")
+LIST_LIMIT = 2000  # a page or an API answer; the Excel export has no limit
 CANCELLED = or_(events.c.cancelled.is_(True), shows.c.status == "cancelled", shows.c.is_event.is_(False))
 VIEW_COLUMNS = (
     events.c.id,
@@ -77,9 +80,12 @@ event_start = func.coalesce(shows.c.starts_at, events.c.starts_at)
 
 
 def adopt_flagged(connection: Connection, now: datetime, cinema_id: int | None = None) -> int:
-    """Give every séance the box office flagged as an event its event row (once); return how many."""
+    """Give every séance the box office flagged as an event, from yesterday on (the start-time index
+    keeps this a seek on a million séances), its event row, once; return how many."""
     query = select(shows.c.cinema_id, shows.c.id).where(
-        shows.c.is_event.is_(True), ~exists().where(events.c.showtime_id == shows.c.id)
+        shows.c.starts_at >= now - timedelta(days=1),
+        shows.c.is_event.is_(True),
+        ~exists().where(events.c.showtime_id == shows.c.id),
     )
     if cinema_id is not None:
         query = query.where(shows.c.cinema_id == cinema_id)
@@ -98,21 +104,24 @@ def view(*conditions: Any) -> Any:
     return select(*VIEW_COLUMNS).select_from(VIEW_SOURCE).where(*conditions)
 
 
-def list_events(
-    engine: Engine, now: datetime, cinema_ids: list[int] | None, since: datetime | None = None
-) -> list[dict[str, Any]]:
-    """Events of the given cinemas (None: all), adopting newly flagged séances first."""
-    with engine.begin() as connection:
-        for cinema_id in cinema_ids or [None]:  # type: ignore[list-item]
+def adopt(engine: Engine, now: datetime, cinema_ids: list[int] | None = None) -> None:
+    """Adopt in a transaction of its own: when two workers race, the loser's rows already exist."""
+    with suppress(IntegrityError), engine.begin() as connection:
+        for cinema_id in [None] if cinema_ids is None else cinema_ids:
             adopt_flagged(connection, now, cinema_id)
-    conditions: list[Any] = []
+
+
+def list_events(
+    engine: Engine, now: datetime, cinema_ids: list[int] | None, limit: int = LIST_LIMIT
+) -> list[dict[str, Any]]:
+    """Events of the given cinemas (None: all) from yesterday on, soonest first."""
+    adopt(engine, now, cinema_ids)
+    conditions: list[Any] = [event_start >= now - timedelta(days=1)]
     if cinema_ids is not None:
         conditions.append(events.c.cinema_id.in_(cinema_ids))
-    if since is not None:
-        conditions.append(event_start >= since)
+    query = view(*conditions).order_by(event_start, events.c.id).limit(limit)
     with engine.connect() as connection:
-        rows = connection.execute(view(*conditions).order_by(event_start, events.c.id)).mappings().all()
-    return [dict(row) for row in rows]
+        return [dict(row) for row in connection.execute(query).mappings()]
 
 
 def get_event(engine: Engine, viewer: Viewer, event_id: int) -> dict[str, Any]:

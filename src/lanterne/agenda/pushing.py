@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, delete, insert, select
 
-from lanterne.agenda.events import adopt_flagged, consented, event_start, events, pushes, view
+from lanterne.agenda.events import adopt, consented, event_start, events, pushes, view
 from lanterne.agenda.models import Location
 from lanterne.agenda.openagenda import OpenAgenda, OpenAgendaError, content_hash, event_body
 from lanterne.catalog.models import Cinema
@@ -37,8 +37,7 @@ class PushReport:
 
 
 def _candidates(engine: Engine, now: datetime, cinema_id: int | None) -> list[dict[str, Any]]:
-    with engine.begin() as connection:
-        adopt_flagged(connection, now, cinema_id)
+    adopt(engine, now, None if cinema_id is None else [cinema_id])
     conditions = [consented(), event_start >= now - timedelta(days=PAST_DAYS)]
     if cinema_id is not None:
         conditions.append(events.c.cinema_id == cinema_id)

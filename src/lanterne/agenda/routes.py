@@ -155,7 +155,7 @@ async def events_page(request: Request, runtime: RuntimeDep, cinema: int | None 
 @router.post("/espace/evenements", include_in_schema=False)
 async def create_event_form(request: Request, runtime: RuntimeDep) -> Response:
     form = await _form(request)
-    cinema_id = int(form.pop("cinema_id", 0) or 0)
+    cinema_id = _number(form.pop("cinema_id", ""))
     values = {k: v for k, v in form.items() if k not in ("csrf",) and v != ""}
 
     def build(viewer: Viewer) -> Response:
@@ -186,6 +186,11 @@ async def event_edit(event_id: int, request: Request, runtime: RuntimeDep) -> Re
         return RedirectResponse(f"/espace/evenements/{event_id}?enregistre=1", status_code=303)
 
     return _web(request, runtime, build)
+
+
+def _number(value: Any) -> int:
+    """A cinema id from a form or a body; anything else is 0, which no viewer may edit."""
+    return int(value) if str(value).isdigit() else 0
 
 
 def _many(value: Any) -> list[str]:
@@ -270,7 +275,7 @@ async def api_create(request: Request, runtime: RuntimeDep) -> Response:
     """An event the cinema creates itself: `cinema_id`, `title`, `starts_at` (ISO), enrichment fields."""
     viewer = _api_viewer(request, runtime)
     body = dict(await request.json())
-    event_id = events.create_event(runtime.engine, viewer, int(body.pop("cinema_id", 0) or 0), body, utcnow())
+    event_id = events.create_event(runtime.engine, viewer, _number(body.pop("cinema_id", "")), body, utcnow())
     return _json(events.get_event(runtime.engine, viewer, event_id), 201)
 
 
