@@ -24,6 +24,13 @@ from lanterne.publish.licence import LICENCE, LICENCE_URL, PRODUCER
 CHUNK = 1 << 20
 MAX_TEXT = 32767  # Excel's limit for one cell
 
+# ZIP64: a whole programme's sheet XML passes the 2 GiB a plain zip member may hold.
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "use_zip64": True,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 Writer = Callable[[Worksheet, int, int, Any], Any]
 
 
@@ -118,7 +125,7 @@ def write(dataset: DatasetLike, columns: Columns, rows: Rows, options: Options) 
     try:
         workbook = xlsxwriter.Workbook(
             str(path),
-            {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False},
+            WORKBOOK_OPTIONS,
         )
         workbook.set_properties({"title": dataset.title, "author": options.get("producer") or PRODUCER})
         count = _data_sheet(workbook, columns, rows)
