@@ -14,6 +14,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine
 
+from lanterne.agenda.published import screening_extras
+from lanterne.agenda.vocabulary import KINDS
 from lanterne.errors import NotFound
 from lanterne.portal import display
 from lanterne.portal.programme import Showing, showing
@@ -59,13 +61,13 @@ def type_column() -> str | None:
     return next((name for name in TYPE_COLUMNS if dataset.column(name)), None)
 
 
-def event_types(engine: Engine) -> list[tuple[str, str]]:
-    """The agenda domain's types once events carry them; the headline keywords until then."""
-    column = type_column()
-    found = distinct(engine, EVENTS, column, 50) if column else []
-    if found:
-        return [(str(value), str(value)) for value in found]
-    return [(key, label) for key, (label, _) in KEYWORD_TYPES.items()]
+def event_types() -> list[tuple[str, str]]:
+    """Headline keywords (they find every event); then the agenda domain's kinds, which find the events
+    a cinema has typed, when the dataset publishes them. No query: a distinct over the events is slow."""
+    found = [(key, label) for key, (label, _) in KEYWORD_TYPES.items()]
+    if type_column():
+        found += [(kind, f"{kind[0].upper()}{kind[1:]} (renseigné par le cinéma)") for kind in KINDS]
+    return found
 
 
 def agenda_filters(params: dict[str, str]) -> dict[str, str]:
@@ -105,7 +107,7 @@ def agenda(engine: Engine, params: dict[str, str], now: datetime) -> Agenda:
         following.get("after") if following else None,
         distinct(engine, CINEMAS, "cineregion", 50),
         distinct(engine, CINEMAS, "cinedepartement", 200),
-        event_types(engine),
+        event_types(),
     )
 
 
@@ -172,7 +174,9 @@ def screening_event(row: dict[str, Any], page_url: str) -> dict[str, Any]:
     }
     if row.get("showend"):
         event["endDate"] = display.local(row["showend"]).isoformat()
-    event.update({name: row[column] for name, column in OPTIONAL if row.get(column)})
+    if row.get("filmversion"):
+        event["videoFormat"] = row["filmversion"]
+    event.update(screening_extras(row))  # what the cinema added: description, image, audience, guests…
     if row.get("showurl"):
         event["offers"] = {"@type": "Offer", "url": row["showurl"]}
     return event

@@ -69,7 +69,7 @@ class MapView:
     layout: Layout
     geo: tuple[str, str]
     listed: list[dict[str, Any]]
-    total: int
+    total: int | None
     more_than: bool
     tiles_url: str
     choices: dict[str, list[Any]] = field(default_factory=dict)

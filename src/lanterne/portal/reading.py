@@ -22,6 +22,9 @@ CINEMAS = "cinemas"
 FILMS = "films"
 SCHOOLS = "etablissements-scolaires"
 COUNT_CAP = 10_000  # past this, a page says "plus de 10 000" instead of counting a million rows
+# Filtered counts only on datasets this small: on the programme a selective filter (a town, a word) would
+# scan a million rows just to print a number. Bigger ones say how many rows are shown.
+COUNTED = 200_000
 
 
 def instant(moment: datetime) -> str:
@@ -61,12 +64,15 @@ def distinct(engine: Engine, dataset_id: str, field: str, size: int = 200) -> li
     return found
 
 
-def capped_count(engine: Engine, dataset_id: str, params: Mapping[str, str]) -> tuple[int, bool]:
-    """Matching rows up to COUNT_CAP, and whether there are more: bounded work on a million rows."""
+def capped_count(engine: Engine, dataset_id: str, params: Mapping[str, str]) -> tuple[int | None, bool]:
+    """Matching rows up to COUNT_CAP, and whether there are more; None on a big dataset with filters."""
     dataset = dataset_of(dataset_id)
     filters = parse_filters(dataset, params)
+    whole = dataset.count(engine)  # cached by the publish layer
     if not filters.conditions:
-        return dataset.count(engine), False
+        return whole, False
+    if whole > COUNTED:
+        return None, False
     ensure_fresh(engine, filters.searched)
     inner = base_select(dataset, filters, literal(1)).limit(COUNT_CAP + 1).subquery()
     with connect(engine) as connection:

@@ -117,7 +117,7 @@ class TableView:
     params: dict[str, str]
     headers: list[Header]
     rows: list[list[tuple[str, bool]]]  # (text, is a link)
-    total: int
+    total: int | None
     more_than: bool
     next_url: str | None
     first_url: str | None
