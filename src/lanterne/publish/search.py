@@ -27,7 +27,7 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Text
@@ -220,8 +220,9 @@ def stale(engine: Engine, sources: tuple[TextSource, ...]) -> list[TextSource]:
 def ensure_fresh(engine: Engine, sources: tuple[TextSource, ...]) -> None:
     """Bring the words of `sources` up to date before a search.
 
-    Another worker doing the same pass at the same moment makes ours collide: theirs stands.
+    Another worker doing the same pass at the same moment makes ours collide (a duplicate word, or
+    SQLite's single writer busy): theirs stands, and this search reads the words as they are.
     """
     for source in stale(engine, sources):
-        with suppress(IntegrityError):
+        with suppress(IntegrityError, OperationalError):
             reindex(engine, source)
