@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import typer
 from rich.console import Console
 
@@ -11,7 +13,8 @@ from lanterne.barometer import cli as barometer_cli
 from lanterne.booking import cli as booking_cli
 from lanterne.catalog import cli as catalog_cli
 from lanterne.collect import cli as collect_cli
-from lanterne.demo import DemoOptions, prepare_demo
+from lanterne.demo import DemoOptions
+from lanterne.demo.launch import start_demo
 from lanterne.errors import LanterneError
 from lanterne.publish import cli as publish_cli
 from lanterne.runtime import Runtime
@@ -67,13 +70,14 @@ def demo(
     """Build a realistic, deterministic demo database (once; reused after), then serve it."""
     runtime: Runtime = ctx.obj
     runtime.migrate()
-    try:
-        prepare_demo(runtime.engine, DemoOptions(seed, cinemas, films, days, reset), console)
-    except LanterneError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from None
-    if serve_after:
-        serve_forever(runtime, host=runtime.settings.host, port=runtime.settings.port)
+    with ExitStack() as vendors:  # the demo's stand-in vendors serve as long as this process
+        try:
+            start_demo(runtime, DemoOptions(seed, cinemas, films, days, reset), console, vendors)
+        except LanterneError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from None
+        if serve_after:
+            serve_forever(runtime, host=runtime.settings.host, port=runtime.settings.port)
 
 
 @app.command()

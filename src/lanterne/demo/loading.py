@@ -7,7 +7,7 @@ The whole build is one transaction, so an interrupted build leaves nothing behin
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -30,6 +30,7 @@ from lanterne.demo.world import (
     SCHOOLS_PER_CINEMA,
     DemoWorld,
     paris_today,
+    showtime_row,
 )
 
 BATCH = 5_000
@@ -52,6 +53,7 @@ class DemoSummary:
     last_showtime: datetime | None = None
     seconds: float = 0.0
     reused: bool = False
+    synced: dict[str, int] | None = None  # the sync runs' summed counts, when séances came through vendors
 
 
 def build(
@@ -76,8 +78,10 @@ def load(
     days: int = DEFAULT_DAYS,
     schools_per_cinema: int = SCHOOLS_PER_CINEMA,
     progress: Progress | None = None,
+    direct: Collection[str] | None = None,
 ) -> DemoSummary:
-    """Write every row of `world` into an empty, migrated database in one transaction."""
+    """Write every row of `world` into an empty, migrated database in one transaction; with `direct`,
+    only the séances of cinemas whose connector it names (the others' come through their vendors)."""
     started = time.perf_counter()
     report = progress or (lambda stage, rows: None)
     with engine.begin() as connection, large_page_cache(connection):
@@ -86,13 +90,22 @@ def load(
         write(connection, FILMS, world.film_rows(), "films", report)
         write(connection, SCHOOLS, world.school_rows(schools_per_cinema), "schools", report)
         with indexes_rebuilt(connection, SHOWTIMES):
-            write(connection, SHOWTIMES, world.showtime_rows(days), "showtimes", report)
+            rows = world.showtime_rows(days) if direct is None else direct_rows(world, days, direct)
+            write(connection, SHOWTIMES, rows, "showtimes", report)
         if is_postgres(engine):
             # Films were written with their demo numbers as ids: move the sequence past them.
             connection.execute(
                 text("SELECT setval(pg_get_serial_sequence('films', 'id'), max(id)) FROM films")
             )
     return replace(count(engine), seconds=round(time.perf_counter() - started, 1))
+
+
+def direct_rows(world: DemoWorld, days: int, direct: Collection[str]) -> Iterator[dict[str, Any]]:
+    """The séances of the cinemas no stand-in vendor serves (a spreadsheet's), as the loader writes them."""
+    for cinema in world.cinemas:
+        if cinema.connector in direct:
+            for show in world.showtimes(cinema, days=days):
+                yield showtime_row(cinema, show, world.created)
 
 
 def write(
