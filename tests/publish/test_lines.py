@@ -13,6 +13,8 @@ from sqlalchemy import Engine, update
 from tests.publish.sample_catalog import published
 
 from lanterne.catalog.models import Film
+from lanterne.publish import caching, exports
+from lanterne.runtime import Runtime
 
 LINES = "/data-fair/api/v1/datasets/programmation-cinemas/lines"
 
@@ -206,3 +208,17 @@ def test_errors_are_400_naming_the_parameter(catalog_api: TestClient) -> None:
     assert catalog_api.get(LINES, params={"size": 20000}).json()["field"] == "size"
     assert catalog_api.get(LINES, params={"format": "ics", "select": "showid"}).status_code == 400
     assert catalog_api.get("/api/v1/datasets/nope/lines").status_code == 404
+
+
+def test_unfiltered_full_export_is_served_from_the_nightly_file(
+    catalog_api: TestClient, runtime: Runtime
+) -> None:
+    exports.build_exports(runtime, ["cinemas"])
+    path = exports.export_path(runtime, "cinemas", "csv")
+    response = catalog_api.get("/api/v1/datasets/cinemas/full", params={"format": "csv"})
+    assert response.status_code == 200 and response.content == path.read_bytes()
+    assert response.headers["etag"] == caching.file_validators(path).etag
+    filtered = catalog_api.get(
+        "/api/v1/datasets/cinemas/full", params={"format": "csv", "cinecp_eq": "35000"}
+    )
+    assert filtered.content.decode("utf-8-sig").count("\n") == 2  # streamed live: header + Cinéma Arvor

@@ -7,13 +7,14 @@ in a thread pool collapse under concurrent clients (docs/api.md, PERFORMANCE.md 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
 
-from lanterne.publish import aggregations, caching, catalogue, directory, metadata, openapi
+from lanterne.publish import aggregations, caching, catalogue, directory, exports, formats, metadata, openapi
 from lanterne.publish.caching import Validators
 from lanterne.publish.lines import Answer, dataset_of, full, lines
 from lanterne.runtime import Runtime
@@ -91,7 +92,20 @@ async def dataset_lines(dataset_id: str, request: Request, runtime: RuntimeDep) 
     return _send(lines(runtime.engine, dataset_id, params, url, runtime.settings.base_url), current)
 
 
+def _whole_file(request: Request, path: Path) -> Response:
+    """The nightly-built file of an unfiltered export: sent from disk, revalidated on its own version."""
+    current = caching.file_validators(path)
+    if caching.not_modified(request.headers, current):
+        return _not_modified(current)
+    headers = {**current.headers(), "content-disposition": f'attachment; filename="{path.name}"'}
+    return FileResponse(
+        path, media_type=formats.CONTENT_TYPES[request.query_params["format"]], headers=headers
+    )
+
+
 async def dataset_full(dataset_id: str, request: Request, runtime: RuntimeDep) -> Response:
+    if (path := exports.whole_dataset_file(runtime, dataset_id, request.query_params)) is not None:
+        return _whole_file(request, path)
     current, same = _version(request, runtime, dataset_id)
     if same:
         return _not_modified(current)
