@@ -109,9 +109,11 @@ def test_contributor_enriches_through_the_form_and_it_is_audited(
     assert refused.status_code == 403
 
 
-def test_api_with_a_bearer_token_and_with_the_session(site: tuple[World, str, dict[str, int]]) -> None:
-    _, url, ids = site
-    client = sign_in(url, "rex@example.fr")
+def test_api_with_a_bearer_token_and_with_the_session(
+    runtime: Runtime, two_cinemas: tuple[str, int, dict[int, int]]
+) -> None:
+    url, account_id, ids = two_cinemas
+    client = signed_in(url, runtime.settings, account_id)
     token = re.search(
         r"<code>([\w-]{30,})</code>", client.post("/espace/jeton", data={"csrf": csrf(client)}).text
     )[1]
@@ -192,11 +194,14 @@ def test_a_contributor_cannot_touch_another_cinema(
         assert own.status_code == 200, (path, own.status_code)  # the same route works at home
 
 
-def test_the_event_list_holds_only_the_contributors_cinemas(site: tuple[World, str, dict[str, int]]) -> None:
-    _, url, ids = site
-    listed = sign_in(url, "rex@example.fr").get("/api/v1/events").json()["events"]
+def test_the_event_list_holds_only_the_contributors_cinemas(
+    engine: Engine, runtime: Runtime, two_cinemas: tuple[str, int, dict[int, int]]
+) -> None:
+    url, account_id, ids = two_cinemas
+    listed = signed_in(url, runtime.settings, account_id).get("/api/v1/events").json()["events"]
     assert [e["id"] for e in listed] == [ids[REX]]
-    everything = sign_in(url, "union@example.fr").get("/api/v1/events").json()["events"]
+    admin = add_account(engine, "union@example.fr", "admin")
+    everything = signed_in(url, runtime.settings, admin).get("/api/v1/events").json()["events"]
     assert sorted(e["id"] for e in everything) == sorted(ids.values())
 
 
@@ -228,9 +233,9 @@ def test_admin_cinema_page_masks_secrets_and_shows_runs(site: tuple[World, str, 
     assert actions == ["cinema-source", "cinema-source", "cinema-consent"]
 
 
-def test_export_with_chosen_columns(site: tuple[World, str, dict[str, int]]) -> None:
-    _, url, _ = site
-    client = sign_in(url, "rex@example.fr")
+def test_export_with_chosen_columns(runtime: Runtime, two_cinemas: tuple[str, int, dict[int, int]]) -> None:
+    url, account_id, _ = two_cinemas
+    client = signed_in(url, runtime.settings, account_id)
     answer = client.get(f"/espace/cinemas/{REX}/evenements.xlsx?colonnes=title,starts_at,kind")
     sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).worksheets[0]
     rows = list(sheet.values)
@@ -239,3 +244,22 @@ def test_export_with_chosen_columns(site: tuple[World, str, dict[str, int]]) -> 
     full = client.get(f"/api/v1/events/export.xlsx?cinema={REX}", headers={})
     assert len(next(openpyxl.load_workbook(io.BytesIO(full.content)).worksheets[0].values)) == 22
     assert client.get(f"/api/v1/events/export.xlsx?cinema={REX}&columns=nope").json()["field"] == "columns"
+
+
+def test_a_direct_event_created_through_the_form(
+    runtime: Runtime, two_cinemas: tuple[str, int, dict[int, int]]
+) -> None:
+    url, account_id, _ = two_cinemas
+    client = signed_in(url, runtime.settings, account_id)
+    form = {
+        "csrf": csrf(client),
+        "cinema_id": str(REX),
+        "title": "Atelier bruitage",
+        "starts_at": "2100-01-10T15:00",
+    }
+    created = client.post("/espace/evenements", data={**form, "kind": "atelier"})
+    assert created.status_code == 303 and created.headers["location"].startswith("/espace/evenements/")
+    page = client.get(created.headers["location"])
+    assert "Atelier bruitage" in page.text and "Pas encore envoyé" in page.text
+    refused = client.post("/espace/evenements", data={**form, "cinema_id": "abc"})
+    assert refused.status_code == 403 and "Accès refusé" in refused.text

@@ -58,7 +58,8 @@ def _web(request: Request, runtime: Any, build: Callable[[Viewer], Response]) ->
     try:
         return build(viewer)
     except LanterneError as error:
-        return _page(request, "erreur.html", {"message": str(error), "viewer": viewer}, error.status_code)
+        context = {"message": str(error), "viewer": viewer, "status_code": error.status_code}
+        return _page(request, "erreur.html", context, error.status_code)
 
 
 async def _form(request: Request) -> dict[str, Any]:
