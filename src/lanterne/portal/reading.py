@@ -22,9 +22,9 @@ CINEMAS = "cinemas"
 FILMS = "films"
 SCHOOLS = "etablissements-scolaires"
 COUNT_CAP = 10_000  # past this, a page says "plus de 10 000" instead of counting a million rows
-# Filtered counts only on datasets this small: on the programme a selective filter (a town, a word) would
-# scan a million rows just to print a number. Bigger ones say how many rows are shown.
-COUNTED = 200_000
+# Filtered counts only on datasets this small (cinemas, films, schools): on the programme or its events a
+# selective filter (a town, a word) would scan a million séances just to print a number.
+COUNTED = 25_000
 
 
 def instant(moment: datetime) -> str:
