@@ -14,14 +14,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from lanterne.stand_ins.faults import Faults, with_faults
+from lanterne.stand_ins.faults import Faults, FaultSwitches, with_faults
+from lanterne.stand_ins.server import json_response
 
 Edges = list[dict[str, Any]]
 DIFFUSION = {"VF": "LOCAL", "VO": "ORIGINAL", "VOST": "ORIGINAL"}
@@ -116,7 +116,7 @@ def allocine_ids(films: Iterable[Any]) -> dict[str, int]:
     return {f.external_id: known.get(f.external_id) or next(following) for f in films}
 
 
-class AllocineApi:
+class AllocineApi(FaultSwitches):
     """The theaters served, the movie catalogue, the key accepted and the faults to play."""
 
     def __init__(
@@ -155,22 +155,8 @@ class AllocineApi:
         }
         return list(unique.values())
 
-    def fail_next(self, status: int, times: int = 1) -> None:
-        self.faults.push(*[str(status)] * times)
-
-    def slow_next(self, seconds: float, times: int = 1) -> None:
-        self.faults.delay = seconds
-        self.faults.push(*["timeout"] * times)
-
-    def malformed_next(self, times: int = 1) -> None:
-        self.faults.push(*["garbage"] * times)
-
     def app(self) -> ASGIApp:
         return create_app(self)
-
-
-def json_response(body: Any, status_code: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
 
 
 def page_of(edges: Edges, after: str, size: int) -> dict[str, Any]:

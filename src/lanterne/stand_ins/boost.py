@@ -22,7 +22,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from lanterne.stand_ins.faults import Faults, with_faults
+from lanterne.stand_ins.faults import Faults, FaultSwitches, with_faults
+from lanterne.stand_ins.server import json_response
 
 VERSIONS = {"VF": (3, "Film Etranger en Langue Française"), "VO": (2, "Film Etranger en Langue Etrangère")}
 
@@ -126,7 +127,7 @@ class BoostCinema:
     showtimes: Callable[[], list[dict[str, Any]]]
 
 
-class BoostBoxOffice:
+class BoostBoxOffice(FaultSwitches):
     """The cinemas served, the tokens handed out, and the faults to play before answering."""
 
     def __init__(
@@ -177,22 +178,8 @@ class BoostBoxOffice:
         """Every token handed out so far now answers 401, as after Boost's 24 hours."""
         self.tokens.clear()
 
-    def fail_next(self, status: int, times: int = 1) -> None:
-        self.faults.push(*[str(status)] * times)
-
-    def slow_next(self, seconds: float, times: int = 1) -> None:
-        self.faults.delay = seconds
-        self.faults.push(*["timeout"] * times)
-
-    def malformed_next(self, times: int = 1) -> None:
-        self.faults.push(*["garbage"] * times)
-
     def app(self) -> ASGIApp:
         return create_app(self)
-
-
-def json_response(body: Any, status_code: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
 
 
 def page_of(shows: list[dict[str, Any]], page: int, per_page: int) -> dict[str, Any]:

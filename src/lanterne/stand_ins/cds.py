@@ -14,14 +14,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from lanterne.stand_ins.faults import Faults, with_faults
+from lanterne.stand_ins.faults import Faults, FaultSwitches, with_faults
+from lanterne.stand_ins.server import json_response
 
 ENDPOINTS = ("cinemas", "media", "mediaoptions", "screens", "shows")
 EVENT_LABEL = "Événement du Scare"
@@ -156,7 +156,7 @@ class CdsAccount:
     payloads: Callable[[], Payloads]
 
 
-class CdsBoxOffice:
+class CdsBoxOffice(FaultSwitches):
     """The accounts served, their data, and the faults to play before answering."""
 
     def __init__(self, faults: Faults | None = None, zone: str = "Europe/Paris") -> None:
@@ -184,22 +184,8 @@ class CdsBoxOffice:
                 self._recent.popitem(last=False)
         return self._recent[account_id]
 
-    def fail_next(self, status: int, times: int = 1) -> None:
-        self.faults.push(*[str(status)] * times)
-
-    def slow_next(self, seconds: float, times: int = 1) -> None:
-        self.faults.delay = seconds
-        self.faults.push(*["timeout"] * times)
-
-    def malformed_next(self, times: int = 1) -> None:
-        self.faults.push(*["garbage"] * times)
-
     def app(self) -> ASGIApp:
         return create_app(self)
-
-
-def json_response(body: Any, status_code: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
 
 
 def create_app(box_office: CdsBoxOffice) -> ASGIApp:

@@ -40,6 +40,22 @@ class Faults:
         return self.queue.popleft() if self.queue else None
 
 
+class FaultSwitches:
+    """The switches a test flips on a stand-in vendor: its next answers fail, are slow, or are garbage."""
+
+    faults: Faults
+
+    def fail_next(self, status: int, times: int = 1) -> None:
+        self.faults.push(*[str(status)] * times)
+
+    def slow_next(self, seconds: float, times: int = 1) -> None:
+        self.faults.delay = seconds
+        self.faults.push(*["timeout"] * times)
+
+    def malformed_next(self, times: int = 1) -> None:
+        self.faults.push(*["garbage"] * times)
+
+
 def with_faults(app: ASGIApp, faults: Faults) -> ASGIApp:
     """Wrap a stand-in so each HTTP request first plays the next queued fault, if any."""
 

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 import uvicorn
+from starlette.responses import Response
 
 
 class ThreadedServer(uvicorn.Server):
@@ -43,3 +45,8 @@ def serve_in_thread(app: Any, port: int | None = None, **config: Any) -> Iterato
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def json_response(body: Any, status_code: int = 200) -> Response:
+    """JSON as vendors send it, encoded with orjson (the stand-ins serve national-scale programmes)."""
+    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
