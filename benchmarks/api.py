@@ -184,12 +184,13 @@ def query_values(engine: Engine) -> tuple[list[int], list[str], list[str], date]
 
 
 def title_words(titles: list[str]) -> list[str]:
-    """Twenty words that name one film each, as a reuser looking for a film types them."""
+    """The twenty rarest title words (of five letters or more), as a reuser looking for a film types them."""
     seen: dict[str, int] = {}
     for title in titles:
         for word in set(fold(title).split()):
             seen[word] = seen.get(word, 0) + 1
-    return sorted(word for word, n in seen.items() if n == 1 and len(word) >= 5)[:20]
+    rarest = sorted((n, word) for word, n in seen.items() if len(word) >= 5)
+    return [word for _, word in rarest[:20]]
 
 
 def iso(day: date, days: int = 0) -> str:
