@@ -14,6 +14,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import Engine
 
+from lanterne import french
 from lanterne.barometer.store import published
 from lanterne.barometer.weeks import CinemaWeek
 from lanterne.errors import NotFound
@@ -21,20 +22,6 @@ from lanterne.mail import build_message, send
 from lanterne.settings import Settings
 from lanterne.templating import ENVIRONMENT
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 HEADINGS = (
     "Segment",
     "Cinémas",
@@ -59,20 +46,19 @@ class Report:
 
 def period(week: CinemaWeek) -> str:
     start, end = week.start, week.end
-    first, last = f"{start.day} {MONTHS[start.month - 1]}", f"{end.day} {MONTHS[end.month - 1]} {end.year}"
-    return f"du mercredi {first} au mardi {last}"
+    return f"du mercredi {french.day_month(start)} au mardi {french.day_month(end)} {end.year}"
 
 
 def percent(value: object) -> str:
-    return "—" if value is None else f"{float(value):+.1%}".replace(".", ",")  # type: ignore[arg-type]
+    return "—" if value is None else french.percent(float(value), signed=True)  # type: ignore[arg-type]
 
 
 def count(value: object) -> str:
-    return "—" if value is None else f"{int(value):,}".replace(",", "\u202f")  # type: ignore[call-overload]
+    return "—" if value is None else french.whole(int(value))  # type: ignore[call-overload]
 
 
 def share(value: object) -> str:
-    return "—" if value is None else f"{float(value):.1%}".replace(".", ",")  # type: ignore[arg-type]
+    return "—" if value is None else french.percent(float(value))  # type: ignore[arg-type]
 
 
 def table_rows(report: Report) -> list[list[str]]:
