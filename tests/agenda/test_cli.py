@@ -38,6 +38,12 @@ def test_push_dry_run_then_for_real(cli_env: World) -> None:
     )
 
 
+def test_push_without_settings_says_so(cli_env: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LANTERNE_OPENAGENDA_SECRET_KEY")
+    result = runner.invoke(app, ["agenda", "push"])
+    assert result.exit_code == 2 and "pas configuré" in result.output
+
+
 def test_invite(cli_env: World, engine: Engine, smtp_server, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = cli_env.runtime.settings
     monkeypatch.setenv("LANTERNE_SMTP_PORT", str(settings.smtp_port))

@@ -26,6 +26,12 @@ def push(
 ) -> None:
     """Push the changed events of the consenting cinemas to the union's OpenAgenda agenda."""
     runtime: Runtime = ctx.obj
+    settings = runtime.settings
+    if not dry_run and not (settings.openagenda_agenda_uid and settings.openagenda_secret_key):
+        typer.echo(
+            "OpenAgenda n'est pas configuré : LANTERNE_OPENAGENDA_AGENDA_UID et _SECRET_KEY.", err=True
+        )
+        raise typer.Exit(2)
     runtime.migrate()
     report = push_all(runtime, utcnow(), echo=typer.echo, dry_run=dry_run, cinema_id=cinema)
     typer.echo(
