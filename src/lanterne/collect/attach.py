@@ -19,6 +19,10 @@ from lanterne.errors import InvalidValue, NotFound
 
 MASK = "••••"
 SECRET_KEYS = "_secret_keys"
+PUSH_TOKEN_KEY = "push_token_sha256"
+# Lanterne's own keys, not the vendor's: re-attaching a cinema keeps its push token and the demo's marker.
+# (A vendor's reading position, like EMS's cursor, starts over with the new settings.)
+KEPT_ON_RECONNECT = (PUSH_TOKEN_KEY, "demo_seed")
 # Names that are secret even when staff forgot --secret: better masked twice than printed once.
 _SECRET_NAME = re.compile(r"token|password|passwd|pwd|secret|api_?key|credential", re.I)
 
@@ -36,8 +40,11 @@ def connect_cinema(
     if connector not in known:
         choices = ", ".join(sorted(known)) or "aucun"
         raise InvalidValue("connector", f"connecteur « {connector} » inconnu (connus : {choices})", cinema_id)
-    settings: dict[str, Any] = {**values, **secrets, SECRET_KEYS: sorted(secrets)}
     with engine.begin() as connection:
+        current = connection.scalar(select(Cinema.connector_settings).where(Cinema.id == cinema_id)) or {}
+        kept = {key: current[key] for key in KEPT_ON_RECONNECT if key in current}
+        secret_names = {*secrets, *(key for key in kept if key in current.get(SECRET_KEYS, ()))}
+        settings: dict[str, Any] = {**kept, **values, **secrets, SECRET_KEYS: sorted(secret_names)}
         done = connection.execute(
             update(Cinema)
             .where(Cinema.id == cinema_id)

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from lanterne.collect.attach import connect_cinema, describe_cinema, record_consent
+from lanterne.collect.push import issue_push_token
 from lanterne.collect.runs import latest_runs, list_runs, run_detail
 from lanterne.collect.sync import SyncResult, sync_all
 from lanterne.db import utcnow
@@ -32,6 +33,7 @@ def register(app: typer.Typer) -> None:
     cinemas_app.command("connect")(connect)
     cinemas_app.command("show")(show)
     cinemas_app.command("consent")(consent)
+    cinemas_app.command("push-token")(push_token)
     app.add_typer(sync_app, name="sync")
     app.add_typer(cinemas_app, name="cinemas", no_args_is_help=True)
 
@@ -170,3 +172,14 @@ def consent(
     except LanterneError as exc:
         raise typer.BadParameter(str(exc)) from exc
     console.print(f"Cinéma {cinema_id} : consentement {'enregistré' if given else 'retiré'}.")
+
+
+def push_token(ctx: typer.Context, cinema_id: int = typer.Argument(..., help="The cinema's id")) -> None:
+    """Issue the cinema's push token (shown once; the previous one stops working)."""
+    runtime: Runtime = ctx.obj
+    try:
+        token = issue_push_token(runtime.engine, cinema_id)
+    except LanterneError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(f"Jeton d'envoi du cinéma {cinema_id} (affiché une seule fois) :")
+    console.print(token, markup=False, highlight=False, soft_wrap=True)

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Engine, select, update
 
 from lanterne.catalog.models import Cinema
+from lanterne.collect.attach import PUSH_TOKEN_KEY, SECRET_KEYS
 from lanterne.collect.clean import cinema_timezone
 from lanterne.collect.connectors import push, spreadsheet
 from lanterne.collect.programme import Programme, Rejected, Window
@@ -23,8 +24,7 @@ from lanterne.collect.sync import apply_programme, window_for
 from lanterne.errors import Forbidden, InvalidValue, LanterneError, NotFound
 from lanterne.settings import Settings
 
-TOKEN_KEY = "push_token_sha256"
-SECRET_KEYS = "_secret_keys"
+TOKEN_KEY = PUSH_TOKEN_KEY
 PUSH_SOURCES = ("push", "monnaie", "spreadsheet")  # else séances pushed are filed under "push"
 MAX_BYTES = 20 * 1024 * 1024
 MAX_WINDOW_DAYS = 400
