@@ -106,7 +106,7 @@ def test_contributor_enriches_through_the_form_and_it_is_audited(
         "host": [None, "Léa Martin"],
     }
     refused = client.post(f"/espace/evenements/{ids[REX]}", data={**form, "csrf": "forged"})
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and "jeton CSRF" in refused.text and "<html" in refused.text
 
 
 def test_api_with_a_bearer_token_and_with_the_session(

@@ -50,21 +50,29 @@ def _page(request: Request, template: str, context: dict[str, Any], status: int 
     return response
 
 
-def _web(request: Request, runtime: Any, build: Callable[[Viewer], Response]) -> Response:
-    """A signed-in page: sends to the sign-in form, or shows a domain error in French."""
+def _web(
+    request: Request, runtime: Any, build: Callable[[Viewer], Response], form: dict[str, Any] | None = None
+) -> Response:
+    """A signed-in page (a posted form's CSRF token checked first): sends to the sign-in form, or
+    shows a domain error in French."""
     viewer = _viewer(request, runtime)
     if viewer is None:
         return RedirectResponse(f"/espace/connexion?suite={request.url.path}", status_code=303)
     try:
+        if form is not None:
+            _csrf(request, form)
         return build(viewer)
     except LanterneError as error:
         context = {"message": str(error), "viewer": viewer, "status_code": error.status_code}
         return _page(request, "erreur.html", context, error.status_code)
 
 
+def _csrf(request: Request, form: dict[str, Any]) -> None:
+    accounts.check_csrf(request.cookies.get(CSRF), str(form.get("csrf") or ""))
+
+
 async def _form(request: Request) -> dict[str, Any]:
     form = await request.form()
-    accounts.check_csrf(request.cookies.get(CSRF), str(form.get("csrf") or ""))
     return {key: (form.getlist(key) if len(form.getlist(key)) > 1 else value) for key, value in form.items()}
 
 
@@ -80,6 +88,7 @@ async def sign_in_form(request: Request, suite: str = "/espace/evenements") -> R
 async def sign_in(request: Request, runtime: RuntimeDep) -> Response:
     form = await _form(request)
     try:
+        _csrf(request, form)
         account_id = accounts.authenticate(
             runtime.engine, form.get("email", ""), form.get("password", ""), utcnow()
         )
@@ -95,7 +104,7 @@ async def sign_in(request: Request, runtime: RuntimeDep) -> Response:
 
 @router.post("/espace/deconnexion", include_in_schema=False)
 async def sign_out(request: Request) -> Response:
-    await _form(request)
+    _csrf(request, await _form(request))
     response = RedirectResponse("/espace/connexion", status_code=303)
     response.delete_cookie(SESSION, path="/")
     return response
@@ -110,6 +119,7 @@ async def invitation_form(token: str, request: Request) -> Response:
 async def accept_invitation(token: str, request: Request, runtime: RuntimeDep) -> Response:
     form = await _form(request)
     try:
+        _csrf(request, form)
         account_id = accounts.accept_invitation(
             runtime.engine, runtime.settings, token, form.get("password", ""), utcnow()
         )
@@ -122,7 +132,7 @@ async def accept_invitation(token: str, request: Request, runtime: RuntimeDep) -
 
 @router.post("/espace/jeton", response_class=HTMLResponse, include_in_schema=False)
 async def api_token(request: Request, runtime: RuntimeDep) -> Response:
-    await _form(request)
+    form = await _form(request)
     return _web(
         request,
         runtime,
@@ -131,6 +141,7 @@ async def api_token(request: Request, runtime: RuntimeDep) -> Response:
             "jeton.html",
             {"viewer": v, "token": accounts.issue_api_token(runtime.engine, v.account_id)},
         ),
+        form,
     )
 
 
@@ -163,7 +174,7 @@ async def create_event_form(request: Request, runtime: RuntimeDep) -> Response:
         event_id = events.create_event(runtime.engine, viewer, cinema_id, values, utcnow())
         return RedirectResponse(f"/espace/evenements/{event_id}", status_code=303)
 
-    return _web(request, runtime, build)
+    return _web(request, runtime, build, form)
 
 
 @router.get("/espace/evenements/{event_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -186,7 +197,7 @@ async def event_edit(event_id: int, request: Request, runtime: RuntimeDep) -> Re
         events.enrich(runtime.engine, viewer, event_id, changes, utcnow())
         return RedirectResponse(f"/espace/evenements/{event_id}?enregistre=1", status_code=303)
 
-    return _web(request, runtime, build)
+    return _web(request, runtime, build, form)
 
 
 def _number(value: Any) -> int:
@@ -235,7 +246,7 @@ async def cinema_source_form(cinema_id: int, request: Request, runtime: RuntimeD
         cinema_source.update_source(runtime.engine, viewer, cinema_id, connector, values, secrets, utcnow())
         return RedirectResponse(f"/espace/cinemas/{cinema_id}?enregistre=1", status_code=303)
 
-    return _web(request, runtime, build)
+    return _web(request, runtime, build, form)
 
 
 @router.post("/espace/cinemas/{cinema_id}/consentement", include_in_schema=False)
@@ -247,7 +258,7 @@ async def cinema_consent_form(cinema_id: int, request: Request, runtime: Runtime
         cinema_source.set_consent(runtime.engine, viewer, cinema_id, consent, utcnow())
         return RedirectResponse(f"/espace/cinemas/{cinema_id}?enregistre=1", status_code=303)
 
-    return _web(request, runtime, build)
+    return _web(request, runtime, build, form)
 
 
 # --- API -----------------------------------------------------------------------------------------
