@@ -35,9 +35,11 @@ def upgrade() -> None:
     op.create_index("ix_films_updated_at", "films", ["updated_at"], unique=False)
     op.create_index("ix_cinemas_updated_at", "cinemas", ["updated_at"], unique=False)
     op.create_index("ix_schools_updated_at", "schools", ["updated_at"], unique=False)
+    op.create_index("ix_search_words_kind_key", "search_words", ["kind", "key"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_search_words_kind_key", table_name="search_words")
     op.drop_index("ix_schools_updated_at", table_name="schools")
     op.drop_index("ix_cinemas_updated_at", table_name="cinemas")
     op.drop_index("ix_films_updated_at", table_name="films")
