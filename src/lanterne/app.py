@@ -26,13 +26,13 @@ from lanterne.runtime import Runtime
 from lanterne.settings import Settings
 
 ROUTERS = [
+    audience_router,  # /audience/tag.js, /audience/collect, … (first: the busiest path, matched in order)
     catalog_router,  # /health, /api/cinemas
     collect_router,  # /api/v1/sync/…, /api/v1/push/… (box-office push)
     publish_router,  # /data-fair/api/v1/datasets/…, /api/v1/datasets/…, /api/v1/catalog…
     agenda_router,  # /evenements/…, /api/v1/events/…, feeds
     booking_router,  # /pass/…, /api/v1/booking/…
     barometer_router,  # /barometre, /api/v1/barometer/…
-    audience_router,  # /audience/tag.js, /audience/collect, …
     portal_router,  # /, /datasets/{id}, /carte, /agenda, /embed/… (last: catches page paths)
 ]
 

@@ -17,7 +17,7 @@ from tests.audience.conftest import HUMAN_UA
 from lanterne.audience import participation
 from lanterne.audience.consent import Choice, record
 from lanterne.audience.identifiers import hashed_email
-from lanterne.audience.intake import Intake
+from lanterne.audience.intake import Intake, TooMany
 from lanterne.audience.intake import Request as TagRequest
 from lanterne.audience.models import ConsentReceipt, Event, Participation, Visitor
 from lanterne.audience.queue import BatchQueue, flush
@@ -212,3 +212,24 @@ def consent_direct(engine: Engine, site: Participation, visitor: str) -> str:
     receipt = str(uuid.uuid4())
     choice = Choice(site.site_key, receipt, True, ("audience",), "banner", "2026-11", visitor)
     return record(engine, choice, site.cinema_id)
+
+
+def test_with_redis_the_limits_and_the_queue_are_one_atomic_step(
+    engine: Engine, runtime: Runtime, site: Participation, queued: str
+) -> None:
+    runtime.settings.audience_batches_per_visitor = 2
+    queue = BatchQueue(redis.Redis.from_url(str(runtime.settings.redis_url)), key=queued)
+    intake = Intake(engine, counter_store(runtime), runtime.settings, queue)
+    visitor = str(uuid.uuid4())
+    receipt = consent_direct(engine, site, visitor)
+
+    def send() -> int:
+        body = orjson.dumps(
+            {"site": site.site_key, "receipt": receipt, "visitor": visitor, "events": [event()]}
+        )
+        return intake.collect(TagRequest(body, ORIGIN, HUMAN_UA, f"198.51.100.{uuid.uuid4().int % 200}"))
+
+    assert [send(), send()] == [1, 1]
+    with pytest.raises(TooMany):
+        send()
+    assert len(queue) == 2  # the refused batch was not queued

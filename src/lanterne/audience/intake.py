@@ -107,14 +107,16 @@ class Intake:
         now = now or utcnow()
         body, _ = self.checked(request)
         batch = collector.parse_batch(body)
-        address = collector.ip_hash(request.ip, self.secret, now.date().isoformat())
-        self._limit(f"aud:ip:{address}", self.per_address, now)
-        self._limit(f"aud:v:{batch.visitor_id}", self.per_visitor, now)
         if collector.is_bot(request.user_agent, batch):
-            return 0
-        if self.queue is not None:  # stored by the flusher, off the request's path
-            self.queue.push(request.body, now)
+            return 0  # answered like anyone, and costs nothing to store
+        address = collector.ip_hash(request.ip, self.secret, now.date().isoformat())
+        limits = [(f"aud:ip:{address}", self.per_address), (f"aud:v:{batch.visitor_id}", self.per_visitor)]
+        if self.queue is not None:  # counted and queued in one round trip; the flusher stores it
+            if not self.queue.admit(request.body, now, [(f"lanterne:{key}", limit) for key, limit in limits]):
+                raise TooMany("trop de lots, réessayez dans une minute")
             return len(batch.events)
+        for counter, limit in limits:
+            self._limit(counter, limit, now)
         return collector.store(self.engine, batch, now)
 
     def consent(self, request: Request, now: datetime | None = None) -> str:

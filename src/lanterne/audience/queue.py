@@ -20,14 +20,34 @@ from lanterne.audience.collector import Batch, parse_batch, store_many
 log = logging.getLogger(__name__)
 KEY = "lanterne:audience:batches"
 TAKE = 500  # batches per flush: up to 10,000 events in one transaction
+# Count the batch against each limit and queue it only when every limit holds: one atomic round trip
+# per request instead of three (two counters and the push), which the collector's benchmark needed.
+ADMIT = """
+local over = 0
+for i = 1, #KEYS - 1 do
+  local hits = redis.call('INCR', KEYS[i])
+  if hits == 1 then redis.call('EXPIRE', KEYS[i], 120) end
+  if hits > tonumber(ARGV[i]) then over = 1 end
+end
+if over == 0 then redis.call('RPUSH', KEYS[#KEYS], ARGV[#ARGV]) end
+return over
+"""
 
 
 class BatchQueue:
     def __init__(self, client: redis.Redis, key: str = KEY) -> None:
         self.client, self.key = client, key
+        self._admit = client.register_script(ADMIT)
 
     def push(self, body: bytes, received: datetime) -> None:
-        self.client.rpush(self.key, b"%d|" % int(received.timestamp() * 1000) + body)
+        self.client.rpush(self.key, _entry(body, received))
+
+    def admit(self, body: bytes, received: datetime, limits: list[tuple[str, int]]) -> bool:
+        """Count the batch against each (counter, limit) of this minute; queue it if none is exceeded."""
+        minute = int(received.timestamp() // 60)
+        keys = [f"{counter}:{minute}" for counter, _ in limits] + [self.key]
+        over = self._admit(keys=keys, args=[limit for _, limit in limits] + [_entry(body, received)])
+        return not over
 
     def take(self, count: int = TAKE) -> list[tuple[Batch, datetime]]:
         raw = self.client.lpop(self.key, count) or []
@@ -39,6 +59,10 @@ class BatchQueue:
 
     def __len__(self) -> int:
         return int(self.client.llen(self.key))  # type: ignore[arg-type]
+
+
+def _entry(body: bytes, received: datetime) -> bytes:
+    return b"%d|" % int(received.timestamp() * 1000) + body
 
 
 def flush(engine: Engine, queue: BatchQueue) -> int:
