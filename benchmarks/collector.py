@@ -1,8 +1,9 @@
 """Audience collector under open-loop load on loopback, on PostgreSQL.
 
-`lanterne serve` runs in its own process (one worker, Redis counters) against a fresh database with one
-participating cinema and 2,000 consented visitors. Requests leave at fixed times whatever the answers
-(open loop), and latency counts from the scheduled time, so queuing shows instead of being hidden.
+`lanterne serve` (one web worker) and `lanterne worker` (which stores the queued batches) run in their
+own processes, with Redis, against a fresh database with one participating cinema and 2,000 consented
+visitors. Requests leave at fixed times whatever the answers (open loop), and latency counts from the
+scheduled time, so queuing shows instead of being hidden.
 Batches carry 5 events. Prints p50/p99 at 500 events/s sustained and 2,000 events/s in a burst
 (targets: p99 < 20 ms and < 50 ms), then steps the rate up to find where the collector saturates.
 
@@ -150,8 +151,9 @@ def main() -> None:
         "LANTERNE_AUDIENCE_BATCHES_PER_ADDRESS": "100000000",
         "LANTERNE_AUDIENCE_BATCHES_PER_VISITOR": "100000",
     }
-    command = [str(Path(sys.executable).with_name("lanterne")), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env)
+    lanterne = str(Path(sys.executable).with_name("lanterne"))
+    server = subprocess.Popen([lanterne, "serve", "--port", str(port)], env=env)
+    worker = subprocess.Popen([lanterne, "worker"], env=env)  # drains the queue, as in production
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -187,8 +189,9 @@ def main() -> None:
         )
         engine.dispose()
     finally:
-        server.terminate()
-        server.wait(10)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(10)
 
 
 if __name__ == "__main__":

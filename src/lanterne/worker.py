@@ -9,7 +9,10 @@ from __future__ import annotations
 import threading
 from datetime import time, timedelta
 
+import redis
+
 from lanterne.agenda.pushing import push_all as push_events
+from lanterne.audience.queue import BatchQueue, Flusher
 from lanterne.audience.retention import enforce as enforce_retention
 from lanterne.audience.segments import evaluate as evaluate_segments
 from lanterne.booking.autovalidation import autovalidate
@@ -44,8 +47,14 @@ def scheduled_jobs(runtime: Runtime) -> list[Job]:
 
 
 def run_worker(runtime: Runtime, stop: threading.Event | None = None, poll_seconds: float = 30.0) -> None:
+    """Run the due jobs every `poll_seconds`; with Redis, also drain the audience collector's queue."""
     stop = stop or threading.Event()
     jobs = scheduled_jobs(runtime)
+    if runtime.settings.redis_url:
+        flusher = Flusher(
+            runtime.engine, BatchQueue(redis.Redis.from_url(runtime.settings.redis_url)), stop=stop
+        )
+        flusher.start()
     while not stop.is_set():
         run_due(runtime.engine, jobs)
         stop.wait(poll_seconds)

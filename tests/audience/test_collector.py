@@ -162,9 +162,11 @@ def test_the_collector_rate_limits_one_address(
             "/audience/collect",
             {"site": site.site_key, "receipt": receipt, "visitor": str(uuid.uuid4()), "events": [event()]},
         ).status_code
-        for _ in range(125)
+        for _ in range(25)
     ]
-    assert answers[:9] == [204] * 9 and answers[-1] == 429  # the consent itself counted as the first
+    # Windows are calendar minutes: even if the run straddles two, they accept at most 10 each, the
+    # consent included, so of these 25 batches at least 6 are refused; the first 9 always pass.
+    assert answers[:9] == [204] * 9 and answers.count(429) >= 6
 
 
 def test_a_refusal_is_stored_as_an_anonymous_receipt(

@@ -147,11 +147,13 @@ def store_many(engine: Engine, received: list[tuple[Batch, datetime]]) -> int:
             ]
         _upsert_visitors(connection, list(visitors.values()))
         stored = 0
-        for start in range(0, len(rows), 1000):
-            statement = _insert(connection, Event).values(rows[start : start + 1000])
-            # RETURNING counts what was really new (rowcount is not reliable for multi-row upserts).
-            inserted = statement.on_conflict_do_nothing(index_elements=["id"]).returning(Event.id)
-            stored += len(connection.execute(inserted).all())
+        if rows:
+            # executemany compiles once and batches the rows; RETURNING counts what was really new
+            # (rowcount is unreliable for upserts), duplicates being dropped by the primary key.
+            inserted = (
+                _insert(connection, Event).on_conflict_do_nothing(index_elements=["id"]).returning(Event.id)
+            )
+            stored = len(connection.execute(inserted, rows).all())
         return stored
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from lanterne.audience import collector, consent
 from lanterne.audience.models import Participation
 from lanterne.audience.participation import allowed_origin
-from lanterne.audience.queue import BatchQueue, Flusher
+from lanterne.audience.queue import BatchQueue
 from lanterne.db import utcnow
 from lanterne.errors import Forbidden, InvalidValue, LanterneError
 from lanterne.publish.ratelimit import CounterStore, counter_store
@@ -63,11 +63,10 @@ class Intake:
 
     @classmethod
     def for_runtime(cls, runtime: Runtime) -> Intake:
-        """One intake per web worker; with Redis, batches are queued and a flusher thread stores them."""
+        """One intake per web worker; with Redis, batches are queued for the worker's flusher to store."""
         queue = None
         if runtime.settings.redis_url:
             queue = BatchQueue(redis.Redis.from_url(runtime.settings.redis_url, socket_timeout=2))
-            Flusher(runtime.engine, queue).start()
         return cls(runtime.engine, counter_store(runtime), runtime.settings, queue)
 
     def site(self, key: str) -> Site:

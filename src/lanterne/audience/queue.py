@@ -1,8 +1,9 @@
 """The collector's buffer in Redis: a request only appends its batch; a flusher stores them in bulk.
 
-Every web worker runs a flusher thread; they share one Redis list and take batches with an atomic
-LPOP, so nothing is stored twice and nothing is lost when a worker dies (what it had not taken stays
-in the list). Without Redis (the embedded SQLite setup) batches are stored at once instead.
+The flusher runs in `lanterne worker` (or the worker thread of `lanterne serve`), off the web workers'
+event loops; several may run, taking batches with an atomic LPOP, so nothing is stored twice and
+nothing is lost when one dies (what it had not taken stays in the list). Without Redis (the embedded
+SQLite setup) batches are stored at once instead.
 """
 
 from __future__ import annotations
@@ -76,9 +77,11 @@ def flush(engine: Engine, queue: BatchQueue) -> int:
 class Flusher:
     """A daemon thread draining the queue every `interval` seconds (and at once when it is long)."""
 
-    def __init__(self, engine: Engine, queue: BatchQueue, interval: float = 0.5) -> None:
+    def __init__(
+        self, engine: Engine, queue: BatchQueue, interval: float = 0.5, stop: threading.Event | None = None
+    ) -> None:
         self.engine, self.queue, self.interval = engine, queue, interval
-        self.stop = threading.Event()
+        self.stop = stop or threading.Event()
         self.thread = threading.Thread(target=self._run, name="audience-flusher", daemon=True)
 
     def start(self) -> Flusher:
