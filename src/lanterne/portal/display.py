@@ -6,23 +6,9 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+from lanterne.french import DAYS, day_month
 from lanterne.publish.params import PARIS
 
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 VERSIONS = {"VF": "VF", "VO": "VO", "VOST": "VOSTFR"}
 
 
@@ -32,7 +18,7 @@ def local(moment: datetime) -> datetime:
 
 def day_label(day: date) -> str:
     """« mercredi 9 septembre »: how a French programme names a day."""
-    return f"{DAYS[day.weekday()]} {day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]}"
+    return f"{DAYS[day.weekday()]} {day_month(day)}"
 
 
 def hour(moment: datetime) -> str:
