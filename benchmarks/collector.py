@@ -7,7 +7,8 @@ scheduled time, so queuing shows instead of being hidden.
 Batches carry 5 events. Prints p50/p99 at 500 events/s sustained and 2,000 events/s in a burst
 (targets: p99 < 20 ms and < 50 ms), then steps the rate up to find where the collector saturates.
 
-Usage: LANTERNE_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test python benchmarks/collector.py
+Usage: LANTERNE_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test [WEB_WORKERS=2] \
+       python benchmarks/collector.py
 """
 
 from __future__ import annotations
@@ -152,7 +153,8 @@ def main() -> None:
         "LANTERNE_AUDIENCE_BATCHES_PER_VISITOR": "100000",
     }
     lanterne = str(Path(sys.executable).with_name("lanterne"))
-    server = subprocess.Popen([lanterne, "serve", "--port", str(port)], env=env)
+    workers = os.environ.get("WEB_WORKERS", "1")  # scale out: several stateless web workers
+    server = subprocess.Popen([lanterne, "serve", "--port", str(port), "--workers", workers], env=env)
     worker = subprocess.Popen([lanterne, "worker"], env=env)  # drains the queue, as in production
     url = f"http://127.0.0.1:{port}"
     try:
