@@ -45,3 +45,9 @@ class Forbidden(LanterneError):
 
 class Conflict(LanterneError):
     status_code = 409
+
+
+class TooManyRequests(LanterneError):
+    """Refused for a while (guessing a password, say): answered 429."""
+
+    status_code = 429

@@ -3,12 +3,17 @@ cannot be forged, API tokens stored hashed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Engine, select
 from tests.agenda.builders import NOW, PASSWORD, REX, add_cinema
 
 from lanterne.agenda.accounts import (
+    LOCK_MINUTES,
+    MAX_FAILED_SIGN_INS,
+    SIGN_INS_PER_MINUTE,
     accept_invitation,
     authenticate,
     bearer_viewer,
@@ -16,9 +21,11 @@ from lanterne.agenda.accounts import (
     issue_api_token,
     session_cookie,
     session_viewer,
+    throttle_address,
 )
 from lanterne.agenda.models import Account
-from lanterne.errors import Conflict, Forbidden, InvalidValue, NotFound
+from lanterne.errors import Conflict, Forbidden, InvalidValue, NotFound, TooManyRequests
+from lanterne.publish.ratelimit import DatabaseCounters
 from lanterne.settings import Settings
 
 
@@ -79,3 +86,37 @@ def test_sessions_and_api_tokens(engine: Engine, settings: Settings, smtp_server
         assert token not in str(connection.scalar(select(Account.api_token_hash)))
     issue_api_token(engine, account_id)
     assert bearer_viewer(engine, f"Bearer {token}") is None  # the new token replaced it
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(
+    engine: Engine, settings: Settings, smtp_server
+) -> None:
+    add_cinema(engine, REX, "75", "http://127.0.0.1:9", "rex")
+    link = invite(engine, settings, "rex@example.fr", "contributor", [REX], NOW)
+    account_id = accept_invitation(engine, settings, token_of(link), PASSWORD, NOW)
+    for _ in range(MAX_FAILED_SIGN_INS - 1):
+        with pytest.raises(Forbidden):
+            authenticate(engine, "rex@example.fr", "faux", NOW)
+    # A success before the limit forgives the earlier mistakes.
+    assert authenticate(engine, "rex@example.fr", PASSWORD, NOW) == account_id
+    for _ in range(MAX_FAILED_SIGN_INS):
+        with pytest.raises(Forbidden):
+            authenticate(engine, "rex@example.fr", "faux", NOW)
+    # Locked: even the right password is refused, with the wait, until the lock ends.
+    with pytest.raises(TooManyRequests, match=f"{LOCK_MINUTES} min"):
+        authenticate(engine, "rex@example.fr", PASSWORD, NOW + timedelta(seconds=1))
+    later = NOW + timedelta(minutes=LOCK_MINUTES, seconds=1)
+    assert authenticate(engine, "rex@example.fr", PASSWORD, later) == account_id
+    # An unknown address is refused with the same words as a wrong password.
+    with pytest.raises(Forbidden, match="adresse ou mot de passe incorrect"):
+        authenticate(engine, "nobody@example.fr", PASSWORD, later)
+
+
+def test_sign_in_attempts_from_one_address_are_bounded(engine: Engine) -> None:
+    store = DatabaseCounters(engine)
+    for _ in range(SIGN_INS_PER_MINUTE):
+        throttle_address(store, "203.0.113.9", NOW)
+    with pytest.raises(TooManyRequests, match="cette adresse"):
+        throttle_address(store, "203.0.113.9", NOW)
+    throttle_address(store, "198.51.100.1", NOW)  # another address is not held back
+    throttle_address(store, "203.0.113.9", NOW + timedelta(minutes=1))  # nor the next minute

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,13 +20,18 @@ from sqlalchemy import Engine, insert, select, update
 
 from lanterne.agenda.models import ROLES, Account, AccountCinema, AuditEntry
 from lanterne.catalog.models import Cinema
-from lanterne.errors import Conflict, Forbidden, InvalidValue, LanterneError, NotFound
+from lanterne.errors import Conflict, Forbidden, InvalidValue, LanterneError, NotFound, TooManyRequests
 from lanterne.mail import build_message, send
+from lanterne.publish.ratelimit import CounterStore
 from lanterne.settings import Settings
 
 INVITATION_DAYS = 7
 SESSION_HOURS = 12
 MIN_PASSWORD = 10
+MAX_FAILED_SIGN_INS = 5
+LOCK_MINUTES = 15
+# Per address, whatever the accounts tried: bounds password spraying across many accounts.
+SIGN_INS_PER_MINUTE = 20
 # OWASP's argon2id minimum (19 MiB, 2 passes): a sign-in costs tens of milliseconds, not a second of a
 # busy web worker, while a stolen hash still costs an attacker 19 MiB per guess.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
@@ -123,21 +129,57 @@ def accept_invitation(engine: Engine, settings: Settings, token: str, password: 
 
 
 def authenticate(engine: Engine, email: str, password: str, now: datetime) -> int:
-    """The account id for this e-mail and password; one vague refusal for every failure."""
+    """The account id for this e-mail and password; one vague refusal for every wrong guess.
+
+    Guessing is bounded per account, whatever the number of web workers or addresses used: the count of
+    consecutive failures lives on the account row, and the fifth earns a lock during which the password
+    is not even checked (argon2 costs memory: a locked account must not be a way to load the server)."""
     with engine.connect() as connection:
         row = connection.execute(
-            select(Account.id, Account.password_hash).where(
+            select(Account.id, Account.password_hash, Account.locked_until).where(
                 Account.email == email.strip().lower(), Account.active.is_(True)
             )
         ).first()
+    if row is not None and row.locked_until is not None and row.locked_until > now:
+        minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
+        raise TooManyRequests(f"trop de tentatives : réessayez dans {minutes} min")
     try:
         if row is None or row.password_hash is None or not HASHER.verify(row.password_hash, password):
             raise Forbidden("adresse ou mot de passe incorrect")
-    except (VerificationError, InvalidHashError) as exc:
+    except (VerificationError, InvalidHashError, Forbidden) as exc:
+        if row is not None:
+            _count_failure(engine, row.id, now)
         raise Forbidden("adresse ou mot de passe incorrect") from exc
     with engine.begin() as connection:
-        connection.execute(update(Account).where(Account.id == row.id).values(last_login_at=now))
+        connection.execute(
+            update(Account)
+            .where(Account.id == row.id)
+            .values(last_login_at=now, failed_sign_ins=0, locked_until=None)
+        )
     return int(row.id)
+
+
+def throttle_address(store: CounterStore, address: str, now: datetime) -> None:
+    """Count a sign-in attempt from this address in the shared counters (every worker sees them)."""
+    if store.hit(f"signin:{address}", int(now.timestamp() // 60)) > SIGN_INS_PER_MINUTE:
+        raise TooManyRequests("trop de tentatives depuis cette adresse : réessayez dans une minute")
+
+
+def _count_failure(engine: Engine, account_id: int, now: datetime) -> None:
+    """One more failure, counted in the database (atomic under concurrent guesses); the last one locks."""
+    with engine.begin() as connection:
+        failures = connection.execute(
+            update(Account)
+            .where(Account.id == account_id)
+            .values(failed_sign_ins=Account.failed_sign_ins + 1)
+            .returning(Account.failed_sign_ins)
+        ).scalar_one()
+        if failures >= MAX_FAILED_SIGN_INS:
+            connection.execute(
+                update(Account)
+                .where(Account.id == account_id)
+                .values(failed_sign_ins=0, locked_until=now + timedelta(minutes=LOCK_MINUTES))
+            )
 
 
 def viewer_of(engine: Engine, account_id: int) -> Viewer | None:

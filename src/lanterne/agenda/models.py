@@ -66,6 +66,9 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Consecutive wrong passwords, and the lock they earn (see accounts.authenticate).
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AccountCinema(Base):

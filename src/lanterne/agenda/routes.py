@@ -17,6 +17,7 @@ from lanterne.agenda import accounts, cinema_source, events, export, feeds, voca
 from lanterne.agenda.accounts import Viewer
 from lanterne.db import utcnow
 from lanterne.errors import LanterneError
+from lanterne.publish import ratelimit
 from lanterne.web import RuntimeDep, templates
 
 router = APIRouter()
@@ -67,6 +68,14 @@ def _web(
         return _page(request, "erreur.html", context, error.status_code)
 
 
+def _sign_in_counters(request: Request, runtime: Any) -> ratelimit.CounterStore:
+    """The shared counters (Redis, else the database), built once per application."""
+    store = getattr(request.app.state, "sign_in_counters", None)
+    if store is None:
+        store = request.app.state.sign_in_counters = ratelimit.counter_store(runtime)
+    return store  # type: ignore[no-any-return]
+
+
 def _csrf(request: Request, form: dict[str, Any]) -> None:
     accounts.check_csrf(request.cookies.get(CSRF), str(form.get("csrf") or ""))
 
@@ -89,11 +98,15 @@ async def sign_in(request: Request, runtime: RuntimeDep) -> Response:
     form = await _form(request)
     try:
         _csrf(request, form)
+        accounts.throttle_address(
+            _sign_in_counters(request, runtime), ratelimit.client_ip(request.scope), utcnow()
+        )
         account_id = accounts.authenticate(
             runtime.engine, form.get("email", ""), form.get("password", ""), utcnow()
         )
     except LanterneError as error:
-        return _page(request, "connexion.html", {"error": str(error), "suite": form.get("suite")}, 403)
+        context = {"error": str(error), "suite": form.get("suite")}
+        return _page(request, "connexion.html", context, 429 if error.status_code == 429 else 403)
     suite = str(form.get("suite") or "/espace/evenements")
     response = RedirectResponse(
         suite if suite.startswith("/espace/") else "/espace/evenements", status_code=303
