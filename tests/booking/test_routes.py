@@ -97,18 +97,24 @@ def test_guessing_codes_over_http_gets_429(engine: Engine, api: httpx.Client) ->
     assert statuses == [404] * 10 + [429]
 
 
+def _csrf_of(page: httpx.Response) -> str:
+    """The token a page's forms carry (its hidden field), which equals the visitor's cookie."""
+    return page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
 def test_venue_pages(engine: Engine, api: httpx.Client) -> None:
     _venue, staff = add_venue(engine, 1)
     assert api.get("/pass/lieu", follow_redirects=False).headers["location"] == "/pass/connexion"
-    signed = api.post("/pass/connexion", data={"jeton": staff}, follow_redirects=False)
+    token = _csrf_of(api.get("/pass/connexion"))
+    assert api.cookies["pass_csrf"] == token
+    signed = api.post("/pass/connexion", data={"jeton": staff, "csrf": token}, follow_redirects=False)
     assert signed.headers["location"] == "/pass/lieu" and "pass_jeton" in signed.cookies
     api.cookies.set("pass_jeton", staff)
-    saved = api.post(
-        "/pass/lieu/reglages", data={"email": "caisse@cinema.example", "tarif": "5,50", "jauge": ""}
-    )
+    form = {"email": "caisse@cinema.example", "tarif": "5,50", "jauge": "", "csrf": token}
+    saved = api.post("/pass/lieu/reglages", data=form)
     page = saved.text
     assert saved.status_code == 200 and 'value="5,50"' in page and "caisse@cinema.example" in page
-    wrong = api.post("/pass/lieu/reglages", data={"email": "caisse@cinema.example", "tarif": "cinq"})
+    wrong = api.post("/pass/lieu/reglages", data={**form, "tarif": "cinq"})
     assert wrong.status_code == 400 and "illisible" in wrong.text
     counter = api.get("/pass/lieu/guichet", params={"code": "ZZZZZZ"})
     assert counter.status_code == 404 and "inconnue" in counter.text
@@ -127,7 +133,27 @@ def test_young_person_pages_book_and_show_the_countermark(engine: Engine, api: h
     assert "Les Demoiselles" in listing and "5,00 €" in listing
     assert "Réserver" in api.get(f"/pass/offres/{offer['offer_id']}").text
     api.cookies.set("pass_jeton", _young(engine))
-    booked = api.post("/pass/reserver", data={"stock": offer["stock_id"]})
+    token = api.cookies["pass_csrf"]
+    booked = api.post("/pass/reserver", data={"stock": offer["stock_id"], "csrf": token})
     assert booked.status_code == 200 and "Contremarque" in booked.text and "145,00 €" in booked.text
-    duo = api.post("/pass/reserver", data={"stock": offer["stock_id"], "quantite": 2})
+    duo = api.post("/pass/reserver", data={"stock": offer["stock_id"], "quantite": 2, "csrf": token})
     assert duo.status_code == 400 and "duo" in duo.text
+
+
+def test_a_foreign_page_cannot_act_with_the_visitors_cookie(engine: Engine, api: httpx.Client) -> None:
+    """What a cross-site form or script could send: the token cookie, but not the CSRF token."""
+    _venue, staff = add_venue(engine, 1)
+    offer = api.post(
+        "/api/v1/pass/venue/offers",
+        headers=_bearer(staff),
+        json={"name": "Les Demoiselles", "starts_at": LATER.isoformat(), "price_cents": 500},
+    ).json()
+    api.cookies.set("pass_jeton", _young(engine))
+    assert "Réserver" in api.get(f"/pass/offres/{offer['offer_id']}").text  # sets pass_csrf
+    forged = api.post("/pass/reserver", data={"stock": offer["stock_id"], "csrf": "deviné"})
+    assert forged.status_code == 403 and "CSRF" in forged.text
+    assert api.post("/pass/reserver", data={"stock": offer["stock_id"]}).status_code == 403
+    # The JSON API ignores the cookie: only an Authorization header signs a call in.
+    assert api.post("/api/v1/pass/bookings", json={"stock_id": offer["stock_id"]}).status_code == 403
+    assert api.get("/api/v1/pass/me").status_code == 403
+    assert api.get("/pass/jeune").text.count("Contremarque") == 0

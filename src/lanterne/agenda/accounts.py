@@ -7,7 +7,6 @@ cookie and forms carry a double-submit CSRF token. An API token is stored only a
 from __future__ import annotations
 
 import hashlib
-import hmac
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -233,16 +232,6 @@ def bearer_viewer(engine: Engine, authorization: str | None) -> Viewer | None:
     with engine.connect() as connection:
         account_id = connection.scalar(select(Account.id).where(Account.api_token_hash == _digest(token)))
     return viewer_of(engine, account_id) if account_id is not None else None
-
-
-def new_csrf_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def check_csrf(cookie: str | None, submitted: str | None) -> None:
-    """Double submit: the form's hidden field must equal the cookie a foreign site cannot read."""
-    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
-        raise Forbidden("jeton CSRF absent ou incorrect : rechargez la page")
 
 
 class NotSignedIn(LanterneError):

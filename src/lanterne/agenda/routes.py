@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 
+from lanterne import csrf
 from lanterne.agenda import accounts, cinema_source, events, export, feeds, vocabulary
 from lanterne.agenda.accounts import Viewer
 from lanterne.db import utcnow
@@ -38,12 +39,12 @@ def _api_viewer(request: Request, runtime: Any) -> Viewer:
     """The API's caller; a session (not a bearer token) must also send the CSRF header on writes."""
     viewer = accounts.require(_viewer(request, runtime))
     if request.method not in ("GET", "HEAD") and not request.headers.get("authorization"):
-        accounts.check_csrf(request.cookies.get(CSRF), request.headers.get("x-csrf-token"))
+        csrf.check(request.cookies.get(CSRF), request.headers.get("x-csrf-token"))
     return viewer
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    token = request.cookies.get(CSRF) or accounts.new_csrf_token()
+    token = request.cookies.get(CSRF) or csrf.new_token()
     context = {"csrf": token, "vocabulary": vocabulary, "section": "espace", **context}
     response = templates.TemplateResponse(request, f"agenda/{template}", context, status)
     if request.cookies.get(CSRF) != token:
@@ -77,7 +78,7 @@ def _sign_in_counters(request: Request, runtime: Any) -> ratelimit.CounterStore:
 
 
 def _csrf(request: Request, form: dict[str, Any]) -> None:
-    accounts.check_csrf(request.cookies.get(CSRF), str(form.get("csrf") or ""))
+    csrf.check(request.cookies.get(CSRF), str(form.get("csrf") or ""))
 
 
 async def _form(request: Request) -> dict[str, Any]:

@@ -8,23 +8,30 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
+from lanterne import csrf
 from lanterne.booking import bookings, cancellation, cards, counter, offers, statements, venues
 from lanterne.booking.beneficiaries import beneficiary_summary
 from lanterne.booking.emails import local_time
 from lanterne.booking.money import euros, parse_euros
-from lanterne.booking.routes.access import COOKIE, PageBeneficiary, PageVenue
+from lanterne.booking.routes.access import COOKIE, CSRF_COOKIE, PageBeneficiary, PageVenue, check_form
 from lanterne.booking.tokens import VENUE_PREFIX
 from lanterne.errors import LanterneError
 from lanterne.web import EngineDep, templates
 
 router = APIRouter(prefix="/pass", include_in_schema=False)
 HELPERS = {"euros": euros, "local_time": local_time}
+CSRF_FIELD = Form("", alias="csrf")
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, f"pass/{name}.html", {**HELPERS, **context}, status_code=status_code
+    """A page whose forms carry the CSRF token of the visitor's cookie (set here on the first page)."""
+    token = request.cookies.get(CSRF_COOKIE) or csrf.new_token()
+    page = templates.TemplateResponse(
+        request, f"pass/{name}.html", {**HELPERS, **context, "csrf": token}, status_code=status_code
     )
+    if request.cookies.get(CSRF_COOKIE) != token:
+        page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="lax", path="/pass")
+    return page
 
 
 def refused(request: Request, error: LanterneError) -> HTMLResponse:
@@ -40,8 +47,12 @@ def sign_in_page(request: Request) -> HTMLResponse:
     return render(request, "connexion")
 
 
-@router.post("/connexion")
-def sign_in(jeton: str = Form(...)) -> RedirectResponse:
+@router.post("/connexion", response_model=None)
+def sign_in(request: Request, jeton: str = Form(...), csrf_token: str = CSRF_FIELD) -> Response:
+    try:
+        check_form(request, csrf_token)
+    except LanterneError as error:
+        return refused(request, error)
     token = jeton.strip()
     response = back("/pass/lieu" if token.startswith(VENUE_PREFIX) else "/pass/jeune")
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=30 * 86400)
@@ -67,8 +78,10 @@ def venue_settings(
     retrait: str = Form(""),
     tarif: str = Form(""),
     jauge: str = Form(""),
+    csrf_token: str = CSRF_FIELD,
 ) -> Response:
     try:
+        check_form(request, csrf_token)
         price, capacity = parse_euros(tarif, "tarif"), int(jauge) if jauge.strip() else None
         venues.update_settings(
             engine,
@@ -87,9 +100,15 @@ def venue_settings(
 
 @router.post("/lieu/offres/{offer_id}", response_model=None)
 def venue_offer(
-    request: Request, engine: EngineDep, venue: PageVenue, offer_id: int, actif: str = Form("0")
+    request: Request,
+    engine: EngineDep,
+    venue: PageVenue,
+    offer_id: int,
+    actif: str = Form("0"),
+    csrf_token: str = CSRF_FIELD,
 ) -> Response:
     try:
+        check_form(request, csrf_token)
         offers.set_offer_active(engine, venue, offer_id, actif == "1")
     except LanterneError as error:
         return refused(request, error)
@@ -105,8 +124,10 @@ def venue_stock(
     prix: str = Form(""),
     jauge: str = Form(""),
     actif: str = Form("0"),
+    csrf_token: str = CSRF_FIELD,
 ) -> Response:
     try:
+        check_form(request, csrf_token)
         quantity = int(jauge) if jauge.strip() else None
         offers.update_stock(
             engine, venue, stock_id, parse_euros(prix, "prix"), quantity, quantity is None, actif == "1"
@@ -142,11 +163,17 @@ def counter_page(request: Request, engine: EngineDep, venue: PageVenue, code: st
 
 @router.post("/lieu/guichet")
 def counter_action(
-    request: Request, engine: EngineDep, venue: PageVenue, code: str = Form(...), action: str = Form(...)
+    request: Request,
+    engine: EngineDep,
+    venue: PageVenue,
+    code: str = Form(...),
+    action: str = Form(...),
+    csrf_token: str = CSRF_FIELD,
 ) -> HTMLResponse:
     act = counter.undo_validation if action == "annuler" else counter.validate
     done = "Validation annulée." if action == "annuler" else "Contremarque validée."
     try:
+        check_form(request, csrf_token)
         return render(request, "guichet", card=act(engine, venue, code), code=code, done=done)
     except LanterneError as error:
         return render(request, "guichet", error.status_code, message=str(error), code=code)
@@ -159,8 +186,10 @@ def venue_cancel(
     venue: PageVenue,
     booking_id: int,
     motif: str = Form(""),
+    csrf_token: str = CSRF_FIELD,
 ) -> Response:
     try:
+        check_form(request, csrf_token)
         cancellation.cancel_by_venue(engine, venue, booking_id, motif)
     except LanterneError as error:
         return refused(request, error)
@@ -200,8 +229,10 @@ def book(
     young: PageBeneficiary,
     stock: int = Form(...),
     quantite: int = Form(1),
+    csrf_token: str = CSRF_FIELD,
 ) -> Response:
     try:
+        check_form(request, csrf_token)
         bookings.book(engine, young, stock, quantite)
     except LanterneError as error:
         return refused(request, error)
@@ -219,8 +250,11 @@ def my_bookings(request: Request, engine: EngineDep, young: PageBeneficiary) -> 
 
 
 @router.post("/jeune/annuler/{booking_id}", response_model=None)
-def my_cancel(request: Request, engine: EngineDep, young: PageBeneficiary, booking_id: int) -> Response:
+def my_cancel(
+    request: Request, engine: EngineDep, young: PageBeneficiary, booking_id: int, csrf_token: str = CSRF_FIELD
+) -> Response:
     try:
+        check_form(request, csrf_token)
         cancellation.cancel_by_beneficiary(engine, young, booking_id)
     except LanterneError as error:
         return refused(request, error)
