@@ -233,7 +233,7 @@ def enrich(
         clean = _localised(clean, department)
         merged = {**row, **clean}
         vocabulary.check_ages(merged["age_min"], merged["age_max"])
-        diff = _diff(row, clean)
+        diff = _diff(dict(row), clean)
         if diff:
             connection.execute(update(events).where(events.c.id == event_id).values(**clean, updated_at=now))
             _audit(connection, viewer, now, "enrich", row["cinema_id"], event_id, diff)

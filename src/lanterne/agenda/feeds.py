@@ -5,7 +5,7 @@ feed of the newest events. Only cinemas that agreed to publish appear.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,7 +61,7 @@ NAMES = (
 COLUMNS = tuple(Column(name, kind, name) for name, kind in NAMES)
 
 
-def page_url(base_url: str, event: dict[str, Any]) -> str | None:
+def page_url(base_url: str, event: Mapping[str, Any]) -> str | None:
     """The public page of an event: the portal's séance page, else the booking link."""
     if event.get("showtime_id") is not None:
         return f"{base_url.rstrip('/')}/evenements/{event['showtime_id']}"
@@ -72,7 +72,8 @@ def _rows(engine: Engine, conditions: list[Any], base_url: str) -> Iterator[tupl
     query = view(*conditions).order_by(event_start, events.c.id)
     with engine.connect() as connection:
         for row in connection.execute(query.execution_options(yield_per=500)).mappings():
-            event = {**row, "url": page_url(base_url, row)}
+            event = dict(row)
+            event["url"] = page_url(base_url, event)
             yield tuple(event[name] for name, _ in NAMES)
 
 

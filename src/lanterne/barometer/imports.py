@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select, tuple_, update
+from sqlalchemy import Connection, Engine, insert, select, tuple_, update
 
 from lanterne.barometer.models import MarketWeek, WeeklyAdmissions
 from lanterne.barometer.store import refresh
@@ -185,5 +185,5 @@ def _apply(
         else:
             report.unchanged += 1
     if inserts:
-        connection.execute(table.__table__.insert(), inserts)
+        connection.execute(insert(table), inserts)
     report.inserted = len(inserts)

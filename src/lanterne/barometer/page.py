@@ -40,7 +40,7 @@ def page_context(engine: Engine, week: CinemaWeek | None) -> dict[str, Any]:
     if week is None:
         return {"week": None, "weeks": []}
     built = report.build(engine, week)
-    ytd = {str(line["segment"]): line["change_year_to_date"] for line in built.lines}
+    ytd = {str(line["segment"]): _fraction(line["change_year_to_date"]) for line in built.lines}
     return {
         "week": week,
         "weeks": weeks,
@@ -52,3 +52,8 @@ def page_context(engine: Engine, week: CinemaWeek | None) -> dict[str, Any]:
         ),
         "ytd_chart": charts.change_bars(ytd, f"Cumul {week.year} : évolution par rapport à {week.year - 1}"),
     }
+
+
+def _fraction(value: object) -> float | None:
+    """A report cell as the chart wants it: a number, or None where the week has no figure."""
+    return float(value) if isinstance(value, int | float) else None
