@@ -9,7 +9,7 @@ from rich.console import Console
 from sqlalchemy import Engine, func, select
 
 from lanterne.barometer.models import MarketWeek, WeeklyAdmissions
-from lanterne.catalog.models import Cinema, Showtime
+from lanterne.catalog.models import Cinema, Film, Showtime
 from lanterne.collect.models import SyncRun
 from lanterne.collect.sync import sync_all
 from lanterne.demo.launch import DemoOptions, start_demo
@@ -41,6 +41,8 @@ def test_the_demo_programme_arrives_through_every_vendor(runtime: Runtime, engin
         assert sources & set(VENDORS) == {run.connector for run in runs} == set(VENDORS)
         assert runs and all(run.inserted > 0 and run.error is None for run in runs)
         assert summary.showtimes == scalar(engine, select(func.count()).select_from(Showtime))
+        # every vendor's film resolved to the demo's own (CDS says only its visa): no duplicate film
+        assert scalar(engine, select(func.count()).select_from(Film)) == SMALL.films
 
         again = sync_all(
             runtime,

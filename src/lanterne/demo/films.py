@@ -1,7 +1,8 @@
 """The demo's films: French and foreign titles released on Wednesdays around the demo's first day.
 
 Film n depends only on the seed, the first day and the films before it (titles stay unique), so a
-larger demo keeps the smaller one's films. French films carry a CNC visa; every film an Allociné id.
+larger demo keeps the smaller one's films. Every film carries its CNC visa (none is shown in France
+without one, whatever its country) and its Allociné id.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class DemoFilm:
     countries: str
     genres: str
     synopsis: str
-    visa: str | None
+    visa: str
     allocine_id: str
     distributor: str
     recommended: bool
@@ -138,7 +139,7 @@ def _film(rng: random.Random, number: int, start: date, titles: set[str]) -> Dem
         synopsis=" ".join(
             rng.choice(pool) for pool in (SYNOPSIS_OPENINGS, SYNOPSIS_SUBJECTS, SYNOPSIS_TURNS)
         ),
-        visa=str(130_000 + number * 4 + rng.randint(0, 3)) if countries.startswith("France") else None,
+        visa=str(130_000 + number * 4 + rng.randint(0, 3)),  # every film shown in France has its visa
         allocine_id=str(200_000 + number * 9 + rng.randint(0, 8)),
         distributor=rng.choice(DISTRIBUTORS),
         recommended=repertory or (rng.random() < (0.15 if country == "États-Unis" and not family else 0.5)),
