@@ -7,9 +7,10 @@ all read `DATASETS`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, FromClause, and_, case, func, literal, select, true
 from sqlalchemy.sql.util import find_tables
@@ -20,6 +21,9 @@ from lanterne.publish.search import CINEMAS, FILMS, SCHOOLS, TextSource
 TYPES = ("string", "integer", "number", "boolean", "datetime", "date")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COUNT_CACHE_SECONDS = 300.0
+STATEMENTS_KEPT = 512  # request shapes remembered per dataset (a reuser's script repeats a handful)
+COUNTS_KEPT = 4096  # filtered counts remembered per dataset
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ class Dataset:
     # An upper bound of start→end, so `date_match` can seek the start-time index instead of scanning.
     longest_duration: timedelta | None = None
     _count_cache: tuple[float, Any, int] | None = field(default=None, repr=False, compare=False)
+    _statements: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _counts: dict[Hashable, tuple[float, Any, int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self.by_name = {column.name: column for column in self.columns}
@@ -76,6 +84,8 @@ class Dataset:
         # Labelled once: building 35 labels per request is a measurable share of a short query.
         self.labelled = {c.name: c.expression.label(c.name) for c in self.columns}
         self.sort_labelled = {c.name: c.expression.label(f"_sort_{c.name}") for c in self.columns}
+        newest = (select(func.max(column)).scalar_subquery() for column in self.updated)
+        self._updated_query = select(*newest) if self.updated else None
 
     def from_clause(self, *clauses: Any) -> Any:
         """`source` with the joins the clauses (and the dataset's own conditions) read; all of them
@@ -99,11 +109,10 @@ class Dataset:
 
     def last_updated(self, engine: Engine) -> datetime:
         """The newest change among the tables the dataset reads (each an index seek)."""
-        if not self.updated:
+        if self._updated_query is None:
             return EPOCH
-        query = select(*(select(func.max(column)).scalar_subquery() for column in self.updated))
         with engine.connect() as connection:
-            stamps = connection.execute(query).one()
+            stamps = connection.execute(self._updated_query).one()
         return max((stamp for stamp in stamps if stamp is not None), default=EPOCH)
 
     def count(self, engine: Engine) -> int:
@@ -118,6 +127,28 @@ class Dataset:
             total = int(connection.execute(query).scalar() or 0)
         self._count_cache = (now, stamp, total)
         return total
+
+    def remembered_count(self, key: Hashable, stamp: Any, counter: Callable[[], int]) -> int:
+        """A filtered count, kept like the whole count: while the data version (`stamp`) stands, for a
+        few minutes at most. A search or a department's day counts thousands of rows per request."""
+        now = time.monotonic()
+        cached = self._counts.get(key)
+        if cached and cached[1] == stamp and now - cached[0] < COUNT_CACHE_SECONDS:
+            return cached[2]
+        total = counter()
+        if len(self._counts) >= COUNTS_KEPT:
+            self._counts.clear()
+        self._counts[key] = (now, stamp, total)
+        return total
+
+    def cached(self, shape: Hashable, build: Callable[[], T]) -> T:
+        """The statement of one request shape, built once; SQLAlchemy then compiles it once per database."""
+        found = self._statements.get(shape)
+        if found is None:
+            if len(self._statements) >= STATEMENTS_KEPT:
+                self._statements.clear()
+            found = self._statements[shape] = build()
+        return found  # type: ignore[no-any-return]
 
 
 DATASETS: dict[str, Dataset] = {}

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import String, and_, cast, func, or_, true
 
 from lanterne.errors import InvalidValue
+from lanterne.publish.binds import Binds
 from lanterne.publish.datasets import Column, Dataset
 from lanterne.publish.params import parse_instant, parse_number, parse_value
 from lanterne.publish.search import Folded, TextSource, fold_text, matching_keys, query_words
@@ -33,46 +34,56 @@ def _text(column: Column) -> Any:
     return column.expression if column.type == "string" else cast(column.expression, String)
 
 
-def _contains(column: Column, fragment: str) -> Any:
-    return Folded(_text(column)).like(f"%{_escape_like(fold_text(fragment))}%", escape="\\")
+def _like(column: Column, pattern: str, binds: Binds) -> Any:
+    return Folded(_text(column)).like(binds(pattern, String()), escape="\\")
 
 
-def _words(column: Column, raw: str) -> Any:
-    return and_(true(), *(Folded(_text(column)).like(f"%{word}%") for word in query_words(raw)))
+def _contains(column: Column, fragment: str, binds: Binds) -> Any:
+    return _like(column, f"%{_escape_like(fold_text(fragment))}%", binds)
 
 
-def _list(column: Column, raw: str, param: str) -> list[Any]:
+def _words(column: Column, raw: str, binds: Binds) -> Any:
+    return and_(true(), *(_like(column, f"%{_escape_like(word)}%", binds) for word in query_words(raw)))
+
+
+def _value(column: Column, raw: str, param: str, binds: Binds) -> Any:
+    return binds(parse_value(column, raw, param), column.expression.type)
+
+
+def _list(column: Column, raw: str, param: str, binds: Binds) -> list[Any]:
     items = next(csv.reader([raw], skipinitialspace=True), [])
     if len(items) > MAX_LIST:
         raise InvalidValue(param, f"au plus {MAX_LIST} valeurs séparées par des virgules")
-    return [parse_value(column, item, param) for item in items]
+    return [_value(column, item, param, binds) for item in items]
 
 
-def _exists(expression: Any, raw: str, present: bool) -> Any:
+def _exists(expression: Any, raw: str, present: bool, binds: Binds) -> Any:
     if raw.strip().lower() in ("false", "0", "non", "no"):
         present = not present
+    binds.mark("exists", present)
     return expression.isnot(None) if present else expression.is_(None)
 
 
-def _starts(column: Column, raw: str, param: str) -> Any:
-    value = parse_value(column, raw, param)
-    return func.substr(_text(column), 1, len(str(value))) == str(value)
+def _starts(column: Column, raw: str, param: str, binds: Binds) -> Any:
+    text = str(parse_value(column, raw, param))
+    return func.substr(_text(column), 1, binds(len(text))) == binds(text, String())
 
 
-OPERATORS: dict[str, Callable[[Column, str, str], Any]] = {
-    "nexists": lambda c, raw, p: _exists(c.expression, raw, False),
-    "exists": lambda c, raw, p: _exists(c.expression, raw, True),
-    "neq": lambda c, raw, p: or_(c.expression != parse_value(c, raw, p), c.expression.is_(None)),
-    "eq": lambda c, raw, p: c.expression == parse_value(c, raw, p),
-    "nin": lambda c, raw, p: or_(c.expression.not_in(_list(c, raw, p)), c.expression.is_(None)),
-    "in": lambda c, raw, p: c.expression.in_(_list(c, raw, p)),
-    "gte": lambda c, raw, p: c.expression >= parse_value(c, raw, p),
-    "gt": lambda c, raw, p: c.expression > parse_value(c, raw, p),
-    "lte": lambda c, raw, p: c.expression <= parse_value(c, raw, p),
-    "lt": lambda c, raw, p: c.expression < parse_value(c, raw, p),
+Operator = Callable[[Column, str, str, Binds], Any]
+OPERATORS: dict[str, Operator] = {
+    "nexists": lambda c, raw, p, b: _exists(c.expression, raw, False, b),
+    "exists": lambda c, raw, p, b: _exists(c.expression, raw, True, b),
+    "neq": lambda c, raw, p, b: or_(c.expression != _value(c, raw, p, b), c.expression.is_(None)),
+    "eq": lambda c, raw, p, b: c.expression == _value(c, raw, p, b),
+    "nin": lambda c, raw, p, b: or_(c.expression.not_in(_list(c, raw, p, b)), c.expression.is_(None)),
+    "in": lambda c, raw, p, b: c.expression.in_(_list(c, raw, p, b)),
+    "gte": lambda c, raw, p, b: c.expression >= _value(c, raw, p, b),
+    "gt": lambda c, raw, p, b: c.expression > _value(c, raw, p, b),
+    "lte": lambda c, raw, p, b: c.expression <= _value(c, raw, p, b),
+    "lt": lambda c, raw, p, b: c.expression < _value(c, raw, p, b),
     "starts": _starts,
-    "contains": lambda c, raw, p: _contains(c, raw),
-    "search": lambda c, raw, p: _words(c, raw),
+    "contains": lambda c, raw, p, b: _contains(c, raw, b),
+    "search": lambda c, raw, p, b: _words(c, raw, b),
 }
 
 
@@ -90,28 +101,34 @@ def split_filter(dataset: Dataset, param: str) -> tuple[Column, str] | None:
     return None
 
 
-def column_filters(dataset: Dataset, params: Mapping[str, str]) -> Iterator[Any]:
+def column_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) -> Iterator[Any]:
     for param, raw in params.items():
         found = split_filter(dataset, param)
         if found is not None:
             column, operator = found
-            yield OPERATORS[operator](column, raw, param)
+            before = len(binds.values)
+            condition = OPERATORS[operator](column, raw, param, binds)
+            binds.mark(param, len(binds.values) - before)
+            yield condition
 
 
-def text_filter(dataset: Dataset, q: str, q_fields: str | None) -> tuple[Any, tuple[TextSource, ...]]:
+def text_filter(
+    dataset: Dataset, q: str, q_fields: str | None, binds: Binds
+) -> tuple[Any, tuple[TextSource, ...]]:
     """`q`: every word must start a word of the row (accents and case aside), in the indexed sources;
     with `q_fields` (or no index) every word must appear inside one of the named columns."""
     words = query_words(q)
+    binds.mark("q", len(words), q_fields)
     if not words:
         return true(), ()
     if q_fields is None and dataset.search:
-        per_word = [or_(*(key.in_(matching_keys(s, w)) for s, key in dataset.search)) for w in words]
+        per_word = [or_(*(key.in_(matching_keys(s, w, binds)) for s, key in dataset.search)) for w in words]
         return and_(*per_word), tuple(source for source, _ in dataset.search)
     names = [n.strip() for n in (q_fields or ",".join(dataset.text_search)).split(",") if n.strip()]
     if not names or any(dataset.column(name) is None for name in names):
         raise InvalidValue("q_fields", "noms de colonnes séparés par des virgules parmi : " + _names(dataset))
     columns = [dataset.by_name[name] for name in names]
-    per_word = [or_(*(Folded(_text(c)).like(f"%{word}%") for c in columns)) for word in words]
+    per_word = [or_(*(_like(c, f"%{_escape_like(w)}%", binds) for c in columns)) for w in words]
     return and_(*per_word), ()
 
 
@@ -121,7 +138,7 @@ def _geo_columns(dataset: Dataset, param: str) -> tuple[Any, Any]:
     return dataset.by_name[dataset.geo[0]].expression, dataset.by_name[dataset.geo[1]].expression
 
 
-def _bbox(dataset: Dataset, raw: str) -> Any:
+def _bbox(dataset: Dataset, raw: str, binds: Binds) -> Any:
     reason = "lonmin,latmin,lonmax,latmax en degrés WGS 84"
     parts = raw.split(",")
     if len(parts) != 4:
@@ -130,7 +147,10 @@ def _bbox(dataset: Dataset, raw: str) -> Any:
     if not (-180 <= lon_min <= lon_max <= 180 and -90 <= lat_min <= lat_max <= 90):
         raise InvalidValue("bbox", reason)
     lat, lon = _geo_columns(dataset, "bbox")
-    return and_(lat.between(lat_min, lat_max), lon.between(lon_min, lon_max))
+    return and_(
+        lat.between(binds(lat_min, lat.type), binds(lat_max, lat.type)),
+        lon.between(binds(lon_min, lon.type), binds(lon_max, lon.type)),
+    )
 
 
 def _distance(raw: str) -> float:
@@ -142,7 +162,7 @@ def _distance(raw: str) -> float:
     return metres
 
 
-def _geo_distance(dataset: Dataset, raw: str) -> Any:
+def _geo_distance(dataset: Dataset, raw: str, binds: Binds) -> Any:
     """A bounding box the indexes can use first, then the haversine distance on what remains."""
     parts = re.split(r"[:,]", raw)
     if len(parts) != 3:
@@ -155,24 +175,27 @@ def _geo_distance(dataset: Dataset, raw: str) -> Any:
     dlat = metres / METRES_PER_DEGREE
     cos_lat = math.cos(math.radians(lat0))
     dlon = 360.0 if cos_lat < 1e-6 else metres / (METRES_PER_DEGREE * cos_lat)
-    box = lat.between(lat0 - dlat, lat0 + dlat)
+    box = lat.between(binds(lat0 - dlat, lat.type), binds(lat0 + dlat, lat.type))
+    binds.mark("geo_distance", dlon < 180)
     if dlon < 180:
-        box = and_(box, lon.between(lon0 - dlon, lon0 + dlon))
+        box = and_(box, lon.between(binds(lon0 - dlon, lon.type), binds(lon0 + dlon, lon.type)))
     rad = math.pi / 180
-    half_dlat, half_dlon = func.sin((lat - lat0) * (rad / 2)), func.sin((lon - lon0) * (rad / 2))
-    haversine = half_dlat * half_dlat + cos_lat * func.cos(lat * rad) * half_dlon * half_dlon
+    lat_0, lon_0 = binds(lat0, lat.type), binds(lon0, lon.type)
+    half_dlat, half_dlon = func.sin((lat - lat_0) * (rad / 2)), func.sin((lon - lon_0) * (rad / 2))
+    haversine = half_dlat * half_dlat + binds(cos_lat, lat.type) * func.cos(lat * rad) * half_dlon * half_dlon
     limit = math.sin(min(metres / (2 * EARTH_RADIUS), math.pi / 2)) ** 2
-    return and_(box, haversine <= limit)
+    return and_(box, haversine <= binds(limit, lat.type))
 
 
-def geo_filters(dataset: Dataset, params: Mapping[str, str]) -> Iterator[Any]:
+def geo_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) -> Iterator[Any]:
     if params.get("bbox"):
-        yield _bbox(dataset, params["bbox"])
+        binds.mark("bbox")
+        yield _bbox(dataset, params["bbox"], binds)
     if params.get("geo_distance"):
-        yield _geo_distance(dataset, params["geo_distance"])
+        yield _geo_distance(dataset, params["geo_distance"], binds)
 
 
-def date_match(dataset: Dataset, raw: str) -> Any:
+def date_match(dataset: Dataset, raw: str, binds: Binds) -> Any:
     """Rows whose interval [start, end] meets the day (or the range `from,to`), days in Paris time."""
     if not dataset.start_column:
         raise InvalidValue("date_match", f"ce jeu de données (« {dataset.id} ») n'a pas de dates")
@@ -184,8 +207,9 @@ def date_match(dataset: Dataset, raw: str) -> Any:
     start = dataset.by_name[dataset.start_column].expression
     end = dataset.by_name[dataset.end_column].expression if dataset.end_column else start
     longest = dataset.longest_duration
-    bounded = start >= low - longest if longest is not None else true()
-    return and_(start < high, func.coalesce(end, start) >= low, bounded)
+    binds.mark("date_match")
+    bounded = start >= binds(low - longest, start.type) if longest is not None else true()
+    return and_(start < binds(high, start.type), func.coalesce(end, start) >= binds(low, start.type), bounded)
 
 
 def _names(dataset: Dataset) -> str:

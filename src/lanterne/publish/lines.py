@@ -6,16 +6,18 @@ count and the rows, JSON by orjson; other formats go through `publish.formats.wr
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import orjson
-from sqlalchemy import Engine, Select, and_, false, func, literal, or_, select, tuple_
+from sqlalchemy import Engine, Select, and_, bindparam, false, func, literal, or_, select, tuple_
 
 from lanterne.errors import InvalidValue, NotFound
 from lanterne.publish import formats
+from lanterne.publish.binds import Binds
 from lanterne.publish.datasets import DATASETS, Dataset
 from lanterne.publish.params import PARIS
 from lanterne.publish.query import MAX_SIZE, Filters, LinesQuery, SortKey, encode_cursor, parse_lines
@@ -48,8 +50,17 @@ def dataset_of(dataset_id: str) -> Dataset:
     return dataset
 
 
-def _bind(expression: Any, value: Any) -> Any:
-    return literal(value, type_=expression.type)
+def _after_binds(after: tuple[Any, ...]) -> Binds:
+    """The cursor's values, bound as `a0`, `a1`…; a NULL is structure (`IS NULL`), not a value."""
+    binds = Binds("a")
+    for value in after:
+        if value is not None:
+            binds(value)
+    return binds
+
+
+def _bind(expression: Any, value: Any, name: str | None = None) -> Any:
+    return bindparam(name, value, type_=expression.type) if name else literal(value, expression.type)
 
 
 def _order(key: SortKey) -> Any:
@@ -60,32 +71,44 @@ def _order(key: SortKey) -> Any:
     return expression.desc().nulls_last() if key.descending else expression.asc().nulls_first()
 
 
-def _strictly_after(key: SortKey, value: Any) -> Any:
+def _names(values: tuple[Any, ...]) -> list[str | None]:
+    """The bind name of each cursor value, as `_after_binds` names them (None for a NULL)."""
+    names: list[str | None] = []
+    for value in values:
+        names.append(None if value is None else f"a{sum(1 for n in names if n)}")
+    return names
+
+
+def _strictly_after(key: SortKey, value: Any, name: str | None = None) -> Any:
     expression = key.column.expression
     if value is None:
         return false() if key.descending else expression.isnot(None)
     if not key.descending:
-        return expression > _bind(expression, value)
-    before = expression < _bind(expression, value)
+        return expression > _bind(expression, value, name)
+    before = expression < _bind(expression, value, name)
     return or_(before, expression.is_(None)) if key.column.nullable else before
 
 
-def _equal(key: SortKey, value: Any) -> Any:
+def _equal(key: SortKey, value: Any, name: str | None = None) -> Any:
     expression = key.column.expression
-    return expression.is_(None) if value is None else expression == _bind(expression, value)
+    return expression.is_(None) if value is None else expression == _bind(expression, value, name)
 
 
-def keyset(sort: tuple[SortKey, ...], values: tuple[Any, ...]) -> Any:
-    """Rows after the cursor's row in the sort order; one row-value comparison when the index allows it."""
+def keyset(sort: tuple[SortKey, ...], values: tuple[Any, ...], *, named: bool = False) -> Any:
+    """Rows after the cursor's row in the sort order; one row-value comparison when the index allows it.
+
+    `named` binds the values as `_after_binds` names them, for a statement reused across cursors."""
+    names = _names(values) if named else [None] * len(values)
     same_direction = len({key.descending for key in sort}) == 1
     if same_direction and all(not key.column.nullable for key in sort):
         expressions = [key.column.expression for key in sort]
         row = tuple_(*expressions)
-        bound = tuple_(*(_bind(e, v) for e, v in zip(expressions, values, strict=True)))
+        bound = tuple_(*(_bind(e, v, n) for e, v, n in zip(expressions, values, names, strict=True)))
         return row < bound if sort[0].descending else row > bound
-    condition = _strictly_after(sort[-1], values[-1])
-    for key, value in zip(reversed(sort[:-1]), reversed(values[:-1]), strict=True):
-        condition = or_(_strictly_after(key, value), and_(_equal(key, value), condition))
+    condition = _strictly_after(sort[-1], values[-1], names[-1])
+    steps = zip(reversed(sort[:-1]), reversed(values[:-1]), reversed(names[:-1]), strict=True)
+    for key, value, name in steps:
+        condition = or_(_strictly_after(key, value, name), and_(_equal(key, value, name), condition))
     return condition
 
 
@@ -94,7 +117,27 @@ def base_select(dataset: Dataset, filters: Filters, *columns: Any) -> Select[Any
     return select(*columns).select_from(source).where(dataset.condition(), *filters.conditions)
 
 
+def shape(query: LinesQuery, kind: str, limit: int | None = None) -> tuple[Hashable, ...]:
+    """What decides the SQL of a request, its values aside: equal shapes share one statement."""
+    after = None if query.after is None else tuple(value is None for value in query.after)
+    columns = tuple(column.name for column in query.columns)
+    sort = tuple((key.column.name, key.descending) for key in query.sort)
+    return (kind, columns, sort, limit, query.page, query.size, after, query.filters.shape)
+
+
+def values(query: LinesQuery) -> dict[str, Any]:
+    """The request's values by bind name, for its shape's statement."""
+    if query.after is None:
+        return dict(query.filters.values)
+    return {**query.filters.values, **_after_binds(query.after).values}
+
+
 def statement(query: LinesQuery, limit: int | None) -> Select[Any]:
+    """The statement of the request's shape (run it with `values(query)`); built on its first use."""
+    return query.dataset.cached(shape(query, "rows", limit), lambda: _statement(query, limit))
+
+
+def _statement(query: LinesQuery, limit: int | None) -> Select[Any]:
     """Selected columns, then the sort values (the next cursor is read from them).
 
     A page first finds its keys on the narrow join the filters and the sort need, then reads the
@@ -106,7 +149,7 @@ def statement(query: LinesQuery, limit: int | None) -> Select[Any]:
     sorted_by = [key.column.expression for key in query.sort]
     conditions = [*query.filters.conditions]
     if query.after is not None:
-        conditions.append(keyset(query.sort, query.after))
+        conditions.append(keyset(query.sort, query.after, named=True))
     columns = [dataset.labelled[column.name] for column in query.columns]
     wide = [*columns, *(dataset.sort_labelled[key.column.name] for key in query.sort)]
     if limit is None:  # a whole export streams in one pass
@@ -120,19 +163,29 @@ def statement(query: LinesQuery, limit: int | None) -> Select[Any]:
     return select(*wide).select_from(source).where(key.in_(keys)).order_by(*order)
 
 
-def count(engine: Engine, dataset: Dataset, filters: Filters) -> int:
-    """Matching rows; the whole dataset's count comes from its short-lived cache."""
+def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: datetime | None = None) -> int:
+    """Matching rows, remembered while the data stands (`Dataset.remembered_count`)."""
     if not filters.conditions:
         return dataset.count(engine)
-    with connect(engine) as connection:
-        return int(connection.execute(base_select(dataset, filters, func.count())).scalar() or 0)
+    version = (id(engine), last_updated or dataset.last_updated(engine))
+    counting = dataset.cached(("count", filters.shape), lambda: base_select(dataset, filters, func.count()))
+
+    def counted() -> int:
+        with connect(engine) as connection:
+            return int(connection.execute(counting, dict(filters.values)).scalar() or 0)
+
+    key = (filters.shape, tuple(filters.values.values()))
+    return dataset.remembered_count(key, version, counted)
 
 
-def fetch_page(engine: Engine, query: LinesQuery) -> Page:
+def fetch_page(engine: Engine, query: LinesQuery, last_updated: datetime | None = None) -> Page:
+    """One page of rows and, when asked, the count; `last_updated` spares a lookup the caller made."""
     ensure_fresh(engine, query.filters.searched)
-    with connect(engine) as connection:
-        rows = connection.execute(statement(query, query.size + 1)).all() if query.size else []
-    total = count(engine, query.dataset, query.filters) if query.count else None
+    rows: Sequence[Any] = []
+    if query.size:
+        with connect(engine) as connection:
+            rows = connection.execute(statement(query, query.size + 1), values(query)).all()
+    total = count(engine, query.dataset, query.filters, last_updated) if query.count else None
     more = len(rows) > query.size
     rows = rows[: query.size]
     next_params: dict[str, str] | None = None
@@ -202,7 +255,7 @@ def stream_rows(engine: Engine, query: LinesQuery) -> Iterator[tuple[Any, ...]]:
     width = len(query.columns)
     with connect(engine) as connection:
         result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-            statement(query, None)
+            statement(query, None), values(query)
         )
         for partition in result.partitions(BATCH):
             for row in partition:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from lanterne.errors import InvalidValue
+from lanterne.publish.binds import Binds
 from lanterne.publish.datasets import Column, Dataset
 from lanterne.publish.filters import column_filters, date_match, geo_filters, text_filter
 from lanterne.publish.params import cursor_text, parse_flag, parse_int, parse_value
@@ -34,10 +35,16 @@ class SortKey:
 
 @dataclass(frozen=True)
 class Filters:
-    """The WHERE of a request, and the full-text sources it reads (kept fresh before the query runs)."""
+    """The WHERE of a request, and the full-text sources it reads (kept fresh before the query runs).
+
+    `shape` says which SQL the conditions make and `values` what they are bound to (`publish.binds`):
+    requests of one shape share one statement.
+    """
 
     conditions: tuple[Any, ...] = ()
     searched: tuple[TextSource, ...] = ()
+    shape: tuple[Hashable, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,14 +70,15 @@ def parse_filters(dataset: Dataset, params: Mapping[str, str]) -> Filters:
             raise InvalidValue(name, reason)
     conditions: list[Any] = []
     searched: tuple[TextSource, ...] = ()
+    binds = Binds()
     if params.get("q", "").strip():
-        condition, searched = text_filter(dataset, params["q"], params.get("q_fields"))
+        condition, searched = text_filter(dataset, params["q"], params.get("q_fields"), binds)
         conditions.append(condition)
-    conditions.extend(column_filters(dataset, params))
-    conditions.extend(geo_filters(dataset, params))
+    conditions.extend(column_filters(dataset, params, binds))
+    conditions.extend(geo_filters(dataset, params, binds))
     if params.get("date_match"):
-        conditions.append(date_match(dataset, params["date_match"]))
-    return Filters(tuple(conditions), searched)
+        conditions.append(date_match(dataset, params["date_match"], binds))
+    return Filters(tuple(conditions), searched, (*binds.shape, len(binds.values)), binds.values)
 
 
 def parse_select(dataset: Dataset, raw: str | None) -> tuple[Column, ...]:
@@ -117,7 +125,7 @@ def decode_cursor(raw: str, sort: tuple[SortKey, ...]) -> tuple[Any, ...]:
         raise InvalidValue("after", reason) from error
     if not isinstance(values, list) or len(values) != len(sort):
         raise InvalidValue("after", reason)
-    parsed = []
+    parsed: list[Any] = []
     for key, value in zip(sort, values, strict=True):
         if value is None and key.column.nullable:
             parsed.append(None)

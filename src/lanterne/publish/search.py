@@ -25,6 +25,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     select,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -35,6 +36,7 @@ from sqlalchemy.types import Text
 from lanterne.catalog.identity import fold
 from lanterne.catalog.models import Cinema, Film, School, Showtime
 from lanterne.db import Base, UTCDateTime
+from lanterne.publish.binds import Binds
 
 WORD_LENGTH = 60
 MAX_WORDS = 10
@@ -156,12 +158,17 @@ def _upper_bound(prefix: str) -> str | None:
     return None
 
 
-def matching_keys(source: TextSource, word: str) -> Select[Any]:
+def matching_keys(source: TextSource, word: str, binds: Binds | None = None) -> Select[Any]:
     """Keys of the rows of `source` holding a word that starts with `word`: a range on the primary key."""
+    bind = binds or (lambda value, type_: literal(value, type_))
     key = cast(search_words.c.key, Integer) if source.integer_key else search_words.c.key
-    query = select(key).where(search_words.c.kind == source.kind, search_words.c.word >= word)
+    word_type = search_words.c.word.type
+    query = select(key).where(search_words.c.kind == source.kind)
+    query = query.where(search_words.c.word >= bind(word, word_type))
     upper = _upper_bound(word)
-    return query.where(search_words.c.word < upper) if upper else query
+    if binds is not None:
+        binds.mark("words", upper is not None)
+    return query.where(search_words.c.word < bind(upper, word_type)) if upper else query
 
 
 def words_of(values: tuple[Any, ...]) -> set[str]:

@@ -1,0 +1,93 @@
+"""One statement per request shape: a statement built for one request, run with another request's values,
+must be exactly the SQL and parameters that request would have built for itself — no value of the first
+request may stay behind in the reused statement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lanterne.publish.datasets import DATASETS
+from lanterne.publish.lines import _statement, base_select, shape, statement, values
+from lanterne.publish.query import encode_cursor, parse_lines
+
+PROGRAMME = DATASETS["programmation-cinemas"]
+CURSOR_A = encode_cursor((datetime(2026, 9, 8, 18, tzinfo=UTC), 41))
+CURSOR_B = encode_cursor((datetime(2026, 9, 9, 20, tzinfo=UTC), 7))
+
+# Pairs of requests of one shape whose every value differs.
+PAIRS: list[tuple[dict[str, str], dict[str, str]]] = [
+    ({"cineid_eq": "1"}, {"cineid_eq": "2"}),
+    ({"cinenom_neq": "A"}, {"cinenom_neq": "B"}),
+    ({"cineid_in": "1,2"}, {"cineid_in": "3,4"}),
+    ({"cinedepartement_nin": "75,69"}, {"cinedepartement_nin": "13,33"}),
+    ({"showstart_gte": "2026-09-01", "showstart_lt": "2026-09-08"},
+     {"showstart_gte": "2026-10-01", "showstart_lt": "2026-10-02T20:00:00+02:00"}),
+    ({"showstart_gt": "2026-09-01", "showstart_lte": "2026-09-08"},
+     {"showstart_gt": "2026-08-01", "showstart_lte": "2026-08-08"}),
+    ({"cinecp_starts": "75"}, {"cinecp_starts": "690"}),
+    ({"cineville_contains": "renn"}, {"cineville_contains": "Lyon"}),
+    ({"filmtitle_search": "été dernier"}, {"filmtitle_search": "zone interet"}),
+    ({"evenement_exists": "true"}, {"evenement_exists": "oui"}),
+    ({"q": "ete"}, {"q": "zone"}),
+    ({"q": "ete dernier"}, {"q": "azur cote"}),
+    ({"q": "varda", "q_fields": "filmdirector"}, {"q": "agnes", "q_fields": "filmdirector"}),
+    ({"bbox": "2,48,3,49"}, {"bbox": "-5,42,8,51"}),
+    ({"geo_distance": "2.35:48.85:10km"}, {"geo_distance": "4.8:45.7:2000"}),
+    ({"date_match": "2026-09-08"}, {"date_match": "2026-09-10,2026-09-12"}),
+    ({"sort": "showstart", "after": CURSOR_A}, {"sort": "showstart", "after": CURSOR_B}),
+    ({"sort": "-showend", "after": CURSOR_A}, {"sort": "-showend", "after": CURSOR_B}),
+    ({"sort": "showstart,-cinenom", "after": encode_cursor(("2026-09-08T18:00:00+00:00", "A", 1))},
+     {"sort": "showstart,-cinenom", "after": encode_cursor(("2026-09-09T18:00:00+00:00", "B", 9))}),
+    ({"cineid_eq": "1", "q": "ete", "size": "20", "page": "2"},
+     {"cineid_eq": "5", "q": "nuit", "size": "20", "page": "2"}),
+]  # fmt: skip
+
+
+def _sql(statement: Any, dialect: Any, bound: dict[str, Any]) -> tuple[str, list[Any]]:
+    compiled = statement.compile(dialect=dialect)
+    params = compiled.construct_params(bound)
+    names = compiled.positiontup or sorted(params)
+    return str(compiled), [params[name] for name in names]
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()], ids=["sqlite", "postgresql"])
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+def test_a_shape_reused_with_other_values_is_that_request_own_sql(
+    first: dict[str, str], second: dict[str, str], dialect: Any
+) -> None:
+    one, other = parse_lines(PROGRAMME, first), parse_lines(PROGRAMME, second)
+    assert shape(one, "rows", 13) == shape(other, "rows", 13)
+    assert values(one) != values(other) or not values(one)  # `exists` binds no value
+    statement(one, 13)
+    reused = statement(other, 13)
+    assert reused is statement(one, 13)
+    assert _sql(reused, dialect, values(other)) == _sql(_statement(other, 13), dialect, {})
+    counted = base_select(PROGRAMME, one.filters, func.count())
+    assert _sql(counted, dialect, dict(other.filters.values)) == _sql(
+        base_select(PROGRAMME, other.filters, func.count()), dialect, {}
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"evenement_exists": "true"}, {"evenement_exists": "false"}),
+        ({"cineid_in": "1,2"}, {"cineid_in": "1,2,3"}),
+        ({"q": "ete"}, {"q": "zz"}),  # no upper bound after "zz"
+        ({"geo_distance": "2.35:48.85:10km"}, {"geo_distance": "2.35:89.99999999:10km"}),
+        ({"a_eq": "1", "b_eq": "2"}, {"b_eq": "2", "a_eq": "1"}),
+        ({"sort": "-showend", "after": CURSOR_A}, {"sort": "-showend", "after": encode_cursor((None, 7))}),
+    ],
+)
+def test_requests_whose_sql_differs_have_different_shapes(
+    first: dict[str, str], second: dict[str, str]
+) -> None:
+    renamed = {"a_eq": "cineid_eq", "b_eq": "filmid_eq"}
+    one = parse_lines(PROGRAMME, {renamed.get(k, k): v for k, v in first.items()})
+    other = parse_lines(PROGRAMME, {renamed.get(k, k): v for k, v in second.items()})
+    assert shape(one, "rows", 13) != shape(other, "rows", 13)
