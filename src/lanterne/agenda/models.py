@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lanterne.catalog.models import Showtime
 from lanterne.db import Base, UTCDateTime, utcnow
 
 ROLES = ("admin", "contributor")
@@ -119,3 +120,20 @@ class Location(Base):
     cinema_id: Mapped[int] = mapped_column(ForeignKey("cinemas.id", ondelete="CASCADE"), primary_key=True)
     openagenda_uid: Mapped[str] = mapped_column(String(40))
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The agenda pages event séances in start order, a week at a time, by region, department or type: a partial
+# index holds only the séances flagged as events (3 % of them), so a filtered page walks events instead of
+# every séance (`/agenda?region=Bretagne&type=debat`: 1.25 s → 0.05–0.09 s on a million séances, SQLite). Its
+# condition has the form the events dataset's queries use (`is_event IS 1` on SQLite), which is how both
+# databases match a partial index. On PostgreSQL it carries what the agenda's filters read, so a page is
+# an index-only scan once vacuumed, instead of a heap visit per event of the week (97 ms → 4 ms, type filter).
+_showtimes = Showtime.__table__
+showtimes_event_starts = Index(
+    "ix_showtimes_event_starts",
+    _showtimes.c.starts_at,
+    _showtimes.c.id,
+    sqlite_where=_showtimes.c.is_event.is_(True),
+    postgresql_where=_showtimes.c.is_event.is_(True),
+    postgresql_include=["cinema_id", "film_id", "event_headline"],
+)

@@ -3,12 +3,16 @@ page with its schema.org `ScreeningEvent`.
 
 The type filter is a hook: until the agenda domain publishes an event-type column on the events
 dataset, a type is a keyword of the headline (`evenement_contains`).
+
+The agenda shows one week at a time (`du`, today by default): the query then walks the events of a
+week on their partial index (ix_showtimes_event_starts) whatever the filters, instead of every event to
+come when a rare filter (a region and a type) matches few of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import orjson
@@ -16,13 +20,16 @@ from sqlalchemy import Engine
 
 from lanterne.agenda.published import screening_extras
 from lanterne.agenda.vocabulary import KINDS
-from lanterne.errors import NotFound
+from lanterne.errors import InvalidValue, NotFound
 from lanterne.portal import display
 from lanterne.portal.programme import Showing, showing
 from lanterne.portal.reading import CINEMAS, EVENTS, distinct, first, instant, page
 from lanterne.publish.lines import dataset_of
+from lanterne.publish.params import PARIS
 
 AGENDA_SIZE = "50"
+WEEK = timedelta(days=7)
+PAGE_PARAMS = ("region", "departement", "type", "du")
 AGENDA_FIELDS = (
     "showid,showstart,evenement,filmid,filmtitle,filmversion,accessibilite,showurl,statut,"
     "cineid,cinenom,cineville,cinedepartement,cineregion"
@@ -47,6 +54,22 @@ class AgendaDay:
 
 
 @dataclass
+class Week:
+    """The days the page shows, [start, end) in Paris time, and the `du` of its neighbours."""
+
+    first: date
+    start: datetime
+    end: datetime
+    previous: str | None
+    following: str
+
+    @property
+    def label(self) -> str:
+        last = self.first + WEEK - timedelta(days=1)
+        return f"du {display.day_label(self.first)} au {display.day_label(last)}"
+
+
+@dataclass
 class Agenda:
     params: dict[str, str]
     days: list[AgendaDay]
@@ -54,6 +77,7 @@ class Agenda:
     regions: list[str]
     departments: list[str]
     types: list[tuple[str, str]]
+    week: Week
 
 
 def type_column() -> str | None:
@@ -85,10 +109,29 @@ def agenda_filters(params: dict[str, str]) -> dict[str, str]:
     return found
 
 
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), PARIS)
+
+
+def week_of(params: dict[str, str], now: datetime) -> Week:
+    """The week from `du` (a day; today by default), never starting before now."""
+    today = display.local(now).date()
+    raw = params.get("du", "").strip()
+    try:
+        first = max(date.fromisoformat(raw), today) if raw else today
+    except ValueError:
+        raise InvalidValue("du", "une date au format 2026-09-01") from None
+    previous = None if first == today else max(first - WEEK, today).isoformat()
+    start = max(midnight(first), now)
+    return Week(first, start, midnight(first + WEEK), previous, (first + WEEK).isoformat())
+
+
 def agenda(engine: Engine, params: dict[str, str], now: datetime) -> Agenda:
+    week = week_of(params, now)
     query = {
         **agenda_filters(params),
-        "showstart_gte": instant(now),
+        "showstart_gte": instant(week.start),
+        "showstart_lt": instant(week.end),
         "sort": "showstart",
         "size": AGENDA_SIZE,
         "select": AGENDA_FIELDS,
@@ -100,7 +143,7 @@ def agenda(engine: Engine, params: dict[str, str], now: datetime) -> Agenda:
     for row in found:
         item = showing(row)
         days.setdefault(item.day, AgendaDay(item.day, [])).events.append((item, row))
-    kept = {k: v for k, v in params.items() if k in ("region", "departement", "type") and v}
+    kept = {k: v for k, v in params.items() if k in PAGE_PARAMS and v}
     return Agenda(
         kept,
         list(days.values()),
@@ -108,6 +151,7 @@ def agenda(engine: Engine, params: dict[str, str], now: datetime) -> Agenda:
         distinct(engine, CINEMAS, "cineregion", 50),
         distinct(engine, CINEMAS, "cinedepartement", 200),
         event_types(),
+        week,
     )
 
 

@@ -97,12 +97,16 @@ def agenda_page(engine: Engine, settings: Settings, params: dict[str, str]) -> P
     filters = agenda.agenda_filters(params)
     ics = table.query_string({**filters, "showstart_gte": instant(now()), "format": "ics"})
     following = table.query_string(found.params, after=found.next_after) if found.next_after else ""
+    week = found.week
+    previous = table.query_string(found.params, du=week.previous) if week.previous else ""
     return _page(
         "agenda.html",
         settings,
         "agenda",
         agenda=found,
         next_query=following,
+        next_week_query=table.query_string(found.params, du=week.following),
+        previous_week_query=previous,
         map_query=table.query_string(filters),
         ics_url=f"/data-fair/api/v1/datasets/{EVENTS}/full?{ics}",
     )
