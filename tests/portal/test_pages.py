@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from io import BytesIO
+from io import BytesIO, StringIO
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 import orjson
+import pytest
 from openpyxl import load_workbook
+from sqlalchemy import Engine
 from tests.portal.builders import event_ids
+
+from lanterne.portal import agenda, display
+from lanterne.portal.reading import EVENTS
+from lanterne.publish.lines import dataset_of, statement
+from lanterne.publish.params import PARIS
+from lanterne.publish.query import parse_lines
+from lanterne.publish.search import connect
 
 PAGES = {
     "/": "Les jeux de données",
@@ -165,6 +176,37 @@ def test_the_agenda_filters_by_department_and_type(portal: str) -> None:
     assert "Ciné-débat avec la médiathèque" in text and "Ciné-goûter</strong>" not in text
 
 
+def test_the_agenda_shows_a_week_and_links_its_neighbours(portal: str) -> None:
+    today = datetime.now(PARIS).date()
+    this_week = httpx.get(portal + "/agenda").text
+    assert f"Événements du {display.day_label(today)} au" in this_week
+    assert "Semaine précédente" not in this_week
+    following = (today + timedelta(days=7)).isoformat()
+    assert f'href="/agenda?du={following}">Semaine suivante' in this_week
+    next_week = httpx.get(portal + "/agenda", params={"du": following, "departement": "35"}).text
+    assert "Aucun événement à venir pour ces critères cette semaine." in next_week  # all within 5 days
+    assert f'href="/agenda?departement=35&amp;du={today.isoformat()}">« Semaine précédente' in next_week
+    assert 'name="du" value="' + following in next_week  # filtering keeps the week
+    past = httpx.get(portal + "/agenda", params={"du": "2020-01-01"}).text
+    assert "Ciné-goûter" in past and "Semaine précédente" not in past  # never before today
+    answer = httpx.get(portal + "/agenda", params={"du": "demain"})
+    assert answer.status_code == 400 and "du" in answer.text
+
+
+def test_the_agenda_walks_the_events_index_not_every_seance(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's plan depends on its statistics; SQLite's on the indexes alone")
+    query = parse_lines(
+        dataset_of(EVENTS),
+        {**agenda.agenda_filters({"region": "Bretagne", "type": "debat"}), "showstart_gte": "2026-09-01",
+         "showstart_lt": "2026-09-08", "sort": "showstart", "size": "50"},
+    )  # fmt: skip
+    sql = str(statement(query, 51).compile(engine, compile_kwargs={"literal_binds": True}))
+    with connect(engine) as connection:  # registers the fold function SQLite's plan names
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_showtimes_event_starts" in plan and "ix_showtimes_starts " not in plan
+
+
 def test_a_film_plays_nearest_first_from_a_postcode(portal: str) -> None:
     near_rennes = httpx.get(portal + "/films/2", params={"cp": "35000"}).text
     near_paris = httpx.get(portal + "/films/2", params={"cp": "75008"}).text
@@ -198,5 +240,20 @@ def test_the_schools_map_keeps_schools_near_a_cinema(portal: str) -> None:
     text = httpx.get(portal + "/carte/etablissements-scolaires", params={"cinema": "Arvor", "km": "5"}).text
     source = re.search(r'data-source="([^"]+)"', text).group(1).replace("&amp;", "&")
     assert "geo_distance=-1.6713:48.0953:5km" in source
-    names = {row["nom_etablissement"] for row in httpx.get(source).json()["results"]}
+    names = {row["nom_etablissement"] for row in csv_rows(httpx.get(source))}
     assert names == {"École élémentaire Jean Jaurès", "Lycée Émile Zola"}
+
+
+def csv_rows(answer: httpx.Response) -> list[dict[str, str]]:
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    return list(csv.DictReader(StringIO(answer.content.decode("utf-8-sig"))))
+
+
+def test_the_cinemas_map_draws_from_the_api_csv_with_only_what_a_marker_shows(portal: str) -> None:
+    text = httpx.get(portal + "/carte", params={"artetessai_eq": "true"}).text
+    source = re.search(r'data-source="([^"]+)"', text).group(1).replace("&amp;", "&")
+    assert "/data-fair/api/v1/datasets/cinemas/lines?" in source and "format=csv" in source
+    found = csv_rows(httpx.get(source))
+    assert found and set(found[0]) == {"cineid", "cinenom", "cineville", "_coords.lat", "_coords.lon"}
+    json_rows = httpx.get(source.replace("format=csv", "format=json")).json()["results"]
+    assert [row["cinenom"] for row in found] == [row["cinenom"] for row in json_rows]

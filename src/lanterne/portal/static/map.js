@@ -1,4 +1,5 @@
-/* Lanterne maps: markers from the API URL in data-source, clustered; tiles are optional decoration. */
+/* Lanterne maps: markers from the API URL in data-source (its CSV: the column names once, not on every
+   row), clustered; tiles are optional decoration. */
 (function () {
   "use strict";
   var box = document.getElementById("carte");
@@ -9,6 +10,28 @@
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false });
   map.addLayer(cluster);
 
+  // RFC 4180 as the API writes it: a BOM, CRLF, text always quoted ("" inside), numbers bare.
+  function parseCsv(body) {
+    var rows = [], row = [], cell = "", quoted = false, i = body.charCodeAt(0) === 0xfeff ? 1 : 0;
+    for (; i < body.length; i++) {
+      var c = body[i];
+      if (quoted) {
+        if (c !== '"') cell += c;
+        else if (body[i + 1] === '"') { cell += '"'; i++; }
+        else quoted = false;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { row.push(cell); cell = ""; }
+      else if (c === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; }
+      else if (c !== "\r") cell += c;
+    }
+    if (cell || row.length) { row.push(cell); rows.push(row); }
+    var names = rows.shift() || [];
+    return rows.map(function (cells) {
+      var found = {};
+      names.forEach(function (name, n) { found[name] = cells[n] === "" ? null : cells[n]; });
+      return found;
+    });
+  }
   function text(tag, value, className) {
     var el = document.createElement(tag);
     el.textContent = value;
@@ -45,11 +68,14 @@
     }).catch(function () { root.appendChild(text("div", "Séances indisponibles.", "muted")); });
   }
 
-  fetch(d.source).then(function (r) { return r.json(); }).then(function (answer) {
+  fetch(d.source).then(function (r) {
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    return r.text();
+  }).then(function (body) {
     var markers = [];
-    answer.results.forEach(function (row) {
-      var lat = row[d.lat], lon = row[d.lon];
-      if (lat == null || lon == null) return;
+    parseCsv(body).forEach(function (row) {
+      if (row[d.lat] == null || row[d.lon] == null) return;
+      var lat = parseFloat(row[d.lat]), lon = parseFloat(row[d.lon]);
       var marker = L.marker([lat, lon], { title: row[d.label] || "", alt: row[d.label] || "", keyboard: true });
       marker.bindPopup(function () {
         var root = popup(row);
