@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import Engine, func
 from sqlalchemy.dialects import postgresql, sqlite
+from tests.publish.sample_catalog import build
 
 from lanterne.publish.datasets import DATASETS
-from lanterne.publish.lines import _statement, base_select, shape, statement, values
+from lanterne.publish.lines import _statement, base_select, page_rows, shape, statement, values
+from lanterne.publish.prepared import Prepared
 from lanterne.publish.query import encode_cursor, parse_lines
+from lanterne.publish.search import connect, ensure_fresh
 
 PROGRAMME = DATASETS["programmation-cinemas"]
 CURSOR_A = encode_cursor((datetime(2026, 9, 8, 18, tzinfo=UTC), 41))
@@ -91,3 +94,30 @@ def test_requests_whose_sql_differs_have_different_shapes(
     one = parse_lines(PROGRAMME, {renamed.get(k, k): v for k, v in first.items()})
     other = parse_lines(PROGRAMME, {renamed.get(k, k): v for k, v in second.items()})
     assert shape(one, "rows", 13) != shape(other, "rows", 13)
+
+
+PREPARED_QUERIES = [
+    {},
+    {"sort": "-showstart", "select": "showid,showstart,showend,filmtitle,accessibilite,filmaudio"},
+    {"cineid_in": "3335121,1", "showstart_gte": "2026-09-07"},
+    {"q": "ete", "size": "3"},
+    {"date_match": "2026-09-08", "sort": "showend"},
+    {"sort": "showstart", "after": CURSOR_A},
+    {"cinenom_starts": "Ciné", "filmversion_in": "VO,VOST", "auditoriumcapacity_gt": "10"},
+    {"cineville_contains": "paris", "geo_distance": "2.35:48.85:20km"},
+]
+
+
+@pytest.mark.parametrize("params", PREPARED_QUERIES)
+def test_prepared_pages_hold_what_sqlalchemy_reads(engine: Engine, params: dict[str, str]) -> None:
+    build(engine)
+    query = parse_lines(PROGRAMME, params)
+    with connect(engine) as connection:
+        ensure_fresh(engine, query.filters.searched)
+        prepared = page_rows(connection, query, 50)
+        by_sqlalchemy = [tuple(row) for row in connection.execute(statement(query, 50), values(query))]
+    assert prepared == by_sqlalchemy and prepared
+    assert [type(cell) for cell in prepared[0]] == [type(cell) for cell in by_sqlalchemy[0]]
+    key = ("prepared", engine.dialect.name, shape(query, "rows", 50))
+    if engine.dialect.name == "sqlite":  # PostgreSQL pages go through SQLAlchemy (`prepared.prepare`)
+        assert isinstance(PROGRAMME.cached(key, lambda: None), Prepared)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, FromClause, and_, case, func, literal, select, true
+from sqlalchemy import Engine, FromClause, and_, case, func, literal, or_, select, true
 from sqlalchemy.sql.util import find_tables
 
 from lanterne.catalog.models import Cinema, Film, School, Showtime
@@ -115,10 +115,10 @@ class Dataset:
             stamps = connection.execute(self._updated_query).one()
         return max((stamp for stamp in stamps if stamp is not None), default=EPOCH)
 
-    def count(self, engine: Engine) -> int:
+    def count(self, engine: Engine, last_updated: datetime | None = None) -> int:
         """Rows of the whole dataset, asked on every unfiltered page: counted again only once the data
         changed (its last update moved) or after a few minutes (deletions move no timestamp)."""
-        now, stamp = time.monotonic(), (id(engine), self.last_updated(engine))
+        now, stamp = time.monotonic(), (id(engine), last_updated or self.last_updated(engine))
         cached = self._count_cache
         if cached and cached[1] == stamp and now - cached[0] < COUNT_CACHE_SECONDS:
             return cached[2]
@@ -195,8 +195,10 @@ CINEMA_PLACE = (
     _col("cineregion", "string", "Région", cinemas.c.region),
 )
 
+# `=` and OR, not IN: an IN list is expanded at each execution, so its statement could not be prepared.
 FILM_AUDIO = case(
-    (showtimes.c.version == "VF", "Français"), (showtimes.c.version.in_(("VO", "VOST")), "Original")
+    (showtimes.c.version == "VF", "Français"),
+    (or_(showtimes.c.version == "VO", showtimes.c.version == "VOST"), "Original"),
 )
 ACCESSIBILITY = case(
     (and_(showtimes.c.audio_description, showtimes.c.deaf_subtitles), literal("AD, ST-SME")),

@@ -13,17 +13,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 import orjson
-from sqlalchemy import Engine, Select, and_, bindparam, false, func, literal, or_, select, tuple_
+from sqlalchemy import Connection, Engine, Select, and_, bindparam, false, func, literal, or_, select, tuple_
 
 from lanterne.errors import InvalidValue, NotFound
 from lanterne.publish import formats
 from lanterne.publish.binds import Binds
 from lanterne.publish.datasets import DATASETS, Dataset
-from lanterne.publish.params import PARIS
+from lanterne.publish.formats.values import local_iso
+from lanterne.publish.prepared import Prepared, prepare
 from lanterne.publish.query import MAX_SIZE, Filters, LinesQuery, SortKey, encode_cursor, parse_lines
 from lanterne.publish.search import connect, ensure_fresh
 
 BATCH = 1000
+NOT_PREPARED = object()  # remembered for shapes whose SQL cannot be prepared
 JSON_TYPE = "application/json"
 
 
@@ -163,10 +165,21 @@ def _statement(query: LinesQuery, limit: int | None) -> Select[Any]:
     return select(*wide).select_from(source).where(key.in_(keys)).order_by(*order)
 
 
+def page_rows(connection: Connection, query: LinesQuery, limit: int) -> Sequence[Any]:
+    """The rows of a page, through the shape's prepared SQL (`publish.prepared`) when it has one."""
+    key = ("prepared", connection.dialect.name, shape(query, "rows", limit))
+    prepared = query.dataset.cached(
+        key, lambda: prepare(statement(query, limit), connection.dialect) or NOT_PREPARED
+    )
+    if isinstance(prepared, Prepared):
+        return prepared.rows(connection, values(query))
+    return connection.execute(statement(query, limit), values(query)).all()
+
+
 def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: datetime | None = None) -> int:
     """Matching rows, remembered while the data stands (`Dataset.remembered_count`)."""
     if not filters.conditions:
-        return dataset.count(engine)
+        return dataset.count(engine, last_updated)
     version = (id(engine), last_updated or dataset.last_updated(engine))
     counting = dataset.cached(("count", filters.shape), lambda: base_select(dataset, filters, func.count()))
 
@@ -184,7 +197,7 @@ def fetch_page(engine: Engine, query: LinesQuery, last_updated: datetime | None 
     rows: Sequence[Any] = []
     if query.size:
         with connect(engine) as connection:
-            rows = connection.execute(statement(query, query.size + 1), values(query)).all()
+            rows = page_rows(connection, query, query.size + 1)
     total = count(engine, query.dataset, query.filters, last_updated) if query.count else None
     more = len(rows) > query.size
     rows = rows[: query.size]
@@ -209,11 +222,11 @@ def json_body(query: LinesQuery, page: Page, following: str | None) -> bytes:
     width = len(names)
     results = []
     for row in page.rows:
-        values = list(row[:width])
+        cells = list(row[:width])
         for i in times:
-            if values[i] is not None:
-                values[i] = values[i].astimezone(PARIS)
-        results.append(dict(zip(names, values, strict=True)))
+            if cells[i] is not None:
+                cells[i] = local_iso(cells[i])  # orjson's own spelling of the Paris time, converted once
+        results.append(dict(zip(names, cells, strict=True)))
     body: dict[str, Any] = {}
     if page.total is not None:
         body["total"] = page.total
@@ -223,8 +236,11 @@ def json_body(query: LinesQuery, page: Page, following: str | None) -> bytes:
     return orjson.dumps(body)
 
 
-def export_options(engine: Engine, query: LinesQuery, base_url: str) -> dict[str, Any]:
-    return {**query.options, "base_url": base_url, "last_updated": query.dataset.last_updated(engine)}
+def export_options(
+    engine: Engine, query: LinesQuery, base_url: str, last_updated: datetime | None = None
+) -> dict[str, Any]:
+    stamp = last_updated or query.dataset.last_updated(engine)
+    return {**query.options, "base_url": base_url, "last_updated": stamp}
 
 
 def file_headers(query: LinesQuery) -> dict[str, str]:
@@ -232,20 +248,27 @@ def file_headers(query: LinesQuery) -> dict[str, str]:
 
 
 def lines(
-    engine: Engine, dataset_id: str, params: Sequence[tuple[str, str]], url: str, base_url: str
+    engine: Engine,
+    dataset_id: str,
+    params: Sequence[tuple[str, str]],
+    url: str,
+    base_url: str,
+    last_updated: datetime | None = None,
 ) -> Answer:
-    """`GET …/lines`: one page of rows as JSON (or a file), the next page's URL in `next` and `Link`."""
+    """`GET …/lines`: one page of rows as JSON (or a file), the next page's URL in `next` and `Link`.
+
+    `last_updated`, when the caller read it already (for the ETag), is not asked again."""
     query = parse_lines(dataset_of(dataset_id), _single(params))
     if query.format != "json":
         formats.check(query.format, query.dataset, query.columns, query.options)
-    page = fetch_page(engine, query)
+    page = fetch_page(engine, query, last_updated)
     following = next_url(url, params, page.next_params) if page.next_params else None
     headers = {"link": f'<{following}>; rel="next"'} if following else {}
     if query.format == "json":
         return Answer(json_body(query, page, following), JSON_TYPE, headers)
     width = len(query.columns)
     rows = (tuple(row[:width]) for row in page.rows)
-    options = export_options(engine, query, base_url)
+    options = export_options(engine, query, base_url, last_updated)
     chunks = formats.write(query.format, query.dataset, list(query.columns), rows, options)
     return Answer(chunks, formats.CONTENT_TYPES[query.format], {**headers, **file_headers(query)})
 
@@ -262,7 +285,13 @@ def stream_rows(engine: Engine, query: LinesQuery) -> Iterator[tuple[Any, ...]]:
                 yield tuple(row[:width])
 
 
-def full(engine: Engine, dataset_id: str, params: Sequence[tuple[str, str]], base_url: str) -> Answer:
+def full(
+    engine: Engine,
+    dataset_id: str,
+    params: Sequence[tuple[str, str]],
+    base_url: str,
+    last_updated: datetime | None = None,
+) -> Answer:
     """`GET …/full`: the whole (filtered, sorted) dataset as a file, streamed in constant memory."""
     single = _single(params)
     single.setdefault("format", "csv")
@@ -274,7 +303,7 @@ def full(engine: Engine, dataset_id: str, params: Sequence[tuple[str, str]], bas
         raise InvalidValue("format", f"un format de fichier parmi : {', '.join(formats.FORMATS)}")
     formats.check(query.format, query.dataset, query.columns, query.options)
     ensure_fresh(engine, query.filters.searched)
-    options = export_options(engine, query, base_url)
+    options = export_options(engine, query, base_url, last_updated)
     rows = stream_rows(engine, query)
     chunks = formats.write(query.format, query.dataset, list(query.columns), rows, options)
     return Answer(chunks, formats.CONTENT_TYPES[query.format], file_headers(query))

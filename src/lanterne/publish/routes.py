@@ -7,6 +7,7 @@ in a thread pool collapse under concurrent clients (docs/api.md, PERFORMANCE.md 
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +44,13 @@ def _version(request: Request, runtime: Runtime, dataset_id: str) -> tuple[Valid
     """The answer's ETag / Last-Modified, and whether the reuser already holds this version (304)."""
     current = caching.dataset_validators(runtime.engine, dataset_of(dataset_id), request.url.query)
     return current, caching.not_modified(request.headers, current)
+
+
+def _data_version(request: Request, runtime: Runtime, dataset_id: str) -> tuple[Validators, bool, datetime]:
+    """`_version`, and the dataset's last update it was made from (the page's count is kept by it)."""
+    last_updated = dataset_of(dataset_id).last_updated(runtime.engine)
+    current = caching.validators(dataset_id, last_updated, request.url.query)
+    return current, caching.not_modified(request.headers, current), last_updated
 
 
 def _not_modified(current: Validators) -> Response:
@@ -84,12 +92,12 @@ async def dataset_metadata(dataset_id: str, runtime: RuntimeDep) -> Response:
 
 
 async def dataset_lines(dataset_id: str, request: Request, runtime: RuntimeDep) -> Response:
-    current, same = _version(request, runtime, dataset_id)
+    current, same, last_updated = _data_version(request, runtime, dataset_id)
     if same:
         return _not_modified(current)
     params = list(request.query_params.multi_items())
-    url = _public_url(runtime, request)
-    return _send(lines(runtime.engine, dataset_id, params, url, runtime.settings.base_url), current)
+    url, base_url = _public_url(runtime, request), runtime.settings.base_url
+    return _send(lines(runtime.engine, dataset_id, params, url, base_url, last_updated), current)
 
 
 def _whole_file(request: Request, path: Path) -> Response:
@@ -106,11 +114,11 @@ def _whole_file(request: Request, path: Path) -> Response:
 async def dataset_full(dataset_id: str, request: Request, runtime: RuntimeDep) -> Response:
     if (path := exports.whole_dataset_file(runtime, dataset_id, request.query_params)) is not None:
         return _whole_file(request, path)
-    current, same = _version(request, runtime, dataset_id)
+    current, same, last_updated = _data_version(request, runtime, dataset_id)
     if same:
         return _not_modified(current)
     params = list(request.query_params.multi_items())
-    return _send(full(runtime.engine, dataset_id, params, runtime.settings.base_url), current)
+    return _send(full(runtime.engine, dataset_id, params, runtime.settings.base_url, last_updated), current)
 
 
 async def dataset_values(dataset_id: str, field: str, request: Request, runtime: RuntimeDep) -> Response:

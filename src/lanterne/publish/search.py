@@ -231,17 +231,27 @@ def _rewrite(connection: Any, source: TextSource, keys: list[str], batch: list[d
         connection.execute(insert(search_words), batch)
 
 
+_FRESHNESS: dict[tuple[TextSource, ...], Select[Any]] = {}
+
+
+def _freshness(sources: tuple[TextSource, ...]) -> Select[Any]:
+    """Each source's newest change, then its mark: built once per set of sources (every search asks)."""
+    if (query := _FRESHNESS.get(sources)) is None:
+        newest = [select(func.max(source.updated)).scalar_subquery() for source in sources]
+        marks = [
+            select(search_marks.c.indexed_until).where(search_marks.c.kind == source.kind).scalar_subquery()
+            for source in sources
+        ]
+        query = _FRESHNESS[sources] = select(*newest, *marks)
+    return query
+
+
 def stale(engine: Engine, sources: tuple[TextSource, ...]) -> list[TextSource]:
     """The sources changed since their words were written: one query of index seeks."""
     if not sources:
         return []
-    newest = [select(func.max(source.updated)).scalar_subquery() for source in sources]
-    marks = [
-        select(search_marks.c.indexed_until).where(search_marks.c.kind == source.kind).scalar_subquery()
-        for source in sources
-    ]
     with engine.connect() as connection:
-        found = connection.execute(select(*newest, *marks)).one()
+        found = connection.execute(_freshness(sources)).one()
     pairs = zip(sources, found[: len(sources)], found[len(sources) :], strict=True)
     return [source for source, last, mark in pairs if last is not None and (mark is None or last > mark)]
 

@@ -1,0 +1,90 @@
+"""A request shape's statement compiled once, run on the driver's cursor with the request's values.
+
+A `lines` page of a hundred séances spent more time in SQLAlchemy's execution and row machinery than in
+the database. Here the SQL text, the order of its parameters and the type conversions SQLAlchemy would
+apply are taken from SQLAlchemy once per shape and database; a page then costs one driver call, and each
+distinct time of day is converted once, not once per séance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Select
+
+CONVERTED_KEPT = 1 << 16  # distinct raw values remembered per converter (times: a few thousand a month)
+
+Convert = Callable[[Any], Any]
+
+
+def _remembering(convert: Convert) -> Convert:
+    """`convert` for values seen before answered from memory: séances share their start times."""
+    seen: dict[Any, Any] = {}
+
+    def converted(raw: Any) -> Any:
+        if raw is None:
+            return None
+        try:
+            return seen[raw]
+        except KeyError:
+            if len(seen) >= CONVERTED_KEPT:
+                seen.clear()
+            value = seen[raw] = convert(raw)
+            return value
+
+    return converted
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """SQL text and what turns a request's values into the driver's parameters, and rows back."""
+
+    sql: str
+    order: tuple[str, ...] | None  # parameter names in positional order; None: the driver takes names
+    defaults: Mapping[str, Any]  # every parameter as first bound: constants stay, request values change
+    bind: Mapping[str, Convert]
+    results: tuple[tuple[int, Convert], ...]
+
+    def parameters(self, values: Mapping[str, Any]) -> Any:
+        merged = {**self.defaults, **values}
+        for name, convert in self.bind.items():
+            merged[name] = convert(merged[name])
+        return merged if self.order is None else tuple(merged[name] for name in self.order)
+
+    def rows(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        cursor = connection.exec_driver_sql(self.sql, self.parameters(values))
+        found = cursor.fetchall()
+        if not self.results:
+            return [tuple(row) for row in found]
+        rows = []
+        for row in found:
+            cells = list(row)
+            for index, convert in self.results:
+                cells[index] = convert(cells[index])
+            rows.append(tuple(cells))
+        return rows
+
+
+def prepare(statement: Select[Any], dialect: Dialect) -> Prepared | None:
+    """The statement as SQL for this database; None when its SQL depends on values (expanding IN), or
+    on PostgreSQL, whose row conversions depend on the types the driver reports at each execution."""
+    if dialect.name != "sqlite":
+        return None
+    compiled = statement.compile(dialect=dialect)
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        return None
+    binds = {}
+    for bind, name in compiled.bind_names.items():  # the names as rendered (anonymous ones numbered)
+        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            binds[compiled.escaped_bind_names.get(name, name)] = convert
+    results = []
+    for index, column in enumerate(statement.selected_columns):
+        convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if convert is not None:
+            results.append((index, _remembering(convert)))
+    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    defaults = compiled.construct_params()
+    return Prepared(str(compiled), order, defaults, binds, tuple(results))
