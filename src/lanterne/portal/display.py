@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from lanterne.french import DAYS, day_month
@@ -16,13 +17,15 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(PARIS)
 
 
+@lru_cache(maxsize=1024)  # a cinema's week names ~600 séances' days: seven labels
 def day_label(day: date) -> str:
     """« mercredi 9 septembre »: how a French programme names a day."""
     return f"{DAYS[day.weekday()]} {day_month(day)}"
 
 
 def hour(moment: datetime) -> str:
-    return local(moment).strftime("%Hh%M")
+    clock = local(moment)
+    return f"{clock.hour:02d}h{clock.minute:02d}"  # strftime costs 15 µs a séance
 
 
 def moment_label(moment: datetime) -> str:

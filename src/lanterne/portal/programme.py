@@ -56,12 +56,12 @@ class CinemaPage:
 
 
 def showing(row: dict[str, Any]) -> Showing:
-    start = row["showstart"]
+    start = display.local(row["showstart"])
     return Showing(
         id=row["showid"],
         start=start,
         hour=display.hour(start),
-        day=display.day_label(display.local(start).date()),
+        day=display.day_label(start.date()),
         film_id=row.get("filmid", 0),
         film=row.get("filmtitle", ""),
         version=display.VERSIONS.get(row.get("filmversion") or "", ""),
