@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, FromClause, and_, case, func, literal, or_, select, true
+from sqlalchemy import Boolean, Engine, FromClause, and_, case, func, literal, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.util import find_tables
 
 from lanterne.catalog.models import Cinema, Film, School, Showtime
@@ -250,7 +252,29 @@ PROGRAMME_JOINS = (
     (films, showtimes.c.film_id == films.c.id),
 )
 PROGRAMME_SOURCE = showtimes.join(*PROGRAMME_JOINS[0]).join(*PROGRAMME_JOINS[1])  # for other domains
-CONSENTED = (cinemas.c.publish_consent.is_(True), cinemas.c.active.is_(True))
+
+
+class Likely(FunctionElement[bool]):
+    """A condition nearly every row meets, said so to SQLite's planner (`likely()`); as is elsewhere.
+
+    Without it SQLite took the consent of the cinemas for a selective filter: page 1 sorted by start
+    walked every cinema's séances and sorted them (6 ms) instead of reading the start index (0.7 ms)."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(Likely)
+def _likely(element: Likely, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(Likely, "sqlite")
+def _likely_sqlite(element: Likely, compiler: Any, **kw: Any) -> str:
+    return f"likely({compiler.process(element.clauses, **kw)})"
+
+
+CONSENTED = (Likely(cinemas.c.publish_consent.is_(True)), Likely(cinemas.c.active.is_(True)))
 SHOWTIME_ICS = dict(
     longest_duration=timedelta(days=1),
     start_column="showstart",
