@@ -57,24 +57,32 @@ def serve(port: int, cinemas: int, days: int, films: int, start: date) -> None:
     """Prepare every account's payloads, then serve CDS plus `/_change?share=` and `/_revert`."""
     world = demo_world(SEED, cinemas, films, start)
     office = CdsBoxOffice()
-    shows: list[dict[str, Any]] = []
-    for cinema in world.cinemas:
-        payloads = payloads_of(world.programme(cinema.id, start, days), str(cinema.id), office.zone)
-        office.add_account(str(cinema.id), TOKEN, payloads)
-        shows.extend(payloads["shows"])
+    accounts = {
+        str(cinema.id): payloads_of(world.programme(cinema.id, start, days), str(cinema.id), office.zone)
+        for cinema in world.cinemas
+    }
+    shows = [show for payloads in accounts.values() for show in payloads["shows"]]
     changed: list[tuple[dict[str, Any], str]] = []
+
+    def encode() -> None:  # a real box office answers from memory: so does the stand-in
+        for account_id, payloads in accounts.items():
+            office.add_account(account_id, TOKEN, payloads, encoded=True)
+
+    encode()
     vendor = create_app(office)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in ("/_change", "/_revert", "/_ready"):
+        if scope["type"] == "http" and scope["path"] in ("/_change", "/_revert", "/_ready"):  # untimed
             request = Request(scope, receive)
             if scope["path"] == "/_change":
                 share = float(request.query_params.get("share", "0.05"))
                 changed.extend(move_a_minute(shows, share))
+                encode()
             elif scope["path"] == "/_revert":
                 for show, original in changed:
                     show["showtime"] = original
                 changed.clear()
+                encode()
             await PlainTextResponse(f"{len(shows)} {len(changed)}")(scope, receive, send)
             return
         await vendor(scope, receive, send)

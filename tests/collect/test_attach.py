@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from lanterne.catalog.models import Cinema
 from lanterne.cli import app
-from lanterne.collect.attach import connect_cinema
+from lanterne.collect.attach import REPLACED_SOURCES, connect_cinema, describe_cinema
 from lanterne.collect.push import TOKEN_KEY, Unauthorized, authenticate, issue_push_token
 from lanterne.db import transaction
 from lanterne.runtime import Runtime
@@ -54,6 +54,21 @@ def test_reconnecting_keeps_the_push_token_and_the_demo_marker_but_not_a_cursor(
     )
     assert sorted(stored["_secret_keys"]) == ["api_token", TOKEN_KEY]  # type: ignore[arg-type]
     authenticate(engine, cinema, token)  # still opens the cinema after re-attachment
+
+
+def test_the_sources_a_cinema_left_are_remembered_until_the_new_one_replaces_them(
+    engine: Engine, cinema: int
+) -> None:
+    connect_cinema(engine, cinema, "ems", {"feed_url": "http://a"}, {}, NOW)
+    assert REPLACED_SOURCES not in settings_of(engine, cinema)  # it had no source before
+    connect_cinema(engine, cinema, "cds", {"api_url": "http://b"}, {}, NOW)
+    connect_cinema(engine, cinema, "cds", {"api_url": "http://c"}, {}, NOW)  # a corrected setting
+    assert settings_of(engine, cinema)[REPLACED_SOURCES] == ["ems"]
+    connect_cinema(engine, cinema, "boost", {"api_url": "http://d"}, {}, NOW)
+    assert settings_of(engine, cinema)[REPLACED_SOURCES] == ["cds", "ems"]
+    connect_cinema(engine, cinema, "ems", {"feed_url": "http://a"}, {}, NOW)  # back to the first
+    assert settings_of(engine, cinema)[REPLACED_SOURCES] == ["boost", "cds"]
+    assert REPLACED_SOURCES not in describe_cinema(engine, cinema)["connector_settings"]
 
 
 def test_push_token_command_prints_a_token_that_opens_only_its_cinema(

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from lanterne.catalog.models import Cinema, Film, Showtime
+from lanterne.collect.attach import connect_cinema
 from lanterne.collect.connectors import registry
 from lanterne.collect.connectors.interface import ConnectorContext
 from lanterne.collect.models import SyncRejection, SyncRun
@@ -422,3 +423,34 @@ def test_vendor_answers_can_be_parsed_in_worker_processes(engine: Engine, sync_r
         sync_runtime.settings.sync_processes = 1
         [result] = sync_all(sync_runtime, now=NOW)
     assert (result.status, result.inserted) == ("ok", 3), result.error
+
+
+def test_a_cinema_switched_to_another_source_keeps_its_programme_until_the_new_one_arrives(
+    engine: Engine, sync_runtime: Runtime, feed: tuple[str, Feed, Faults]
+) -> None:
+    url, state, _ = feed
+    setup_cinemas(engine, url, state, "a")
+    sync_all(sync_runtime, now=NOW)
+    later = NOW + timedelta(hours=9)  # 17:00 Paris: the old source's 14:00 and 16:00 séances are past
+    office = CdsBoxOffice()
+    office.add_programme("cine42", "cds-token-xyz", "42", cds_programme())
+    with serve_in_thread(office.app()) as cds_url:
+        values = {"account_id": "cine42", "api_url": f"{cds_url}/{{account_id}}", "cinema_id": "42"}
+        connect_cinema(engine, 1_000_001, "cds", values, {"api_token": "cds-token-xyz"}, later)
+        assert {row[2] for row in _rows(engine)} == {"scheduled"}  # still online after the switch
+        office.fail_next(503, times=2)  # LANTERNE_SYNC_RETRIES is 2 here
+        [failed] = sync_all(sync_runtime, now=later)  # the new source cannot be read yet
+        assert failed.status == "failed" and {row[2] for row in _rows(engine)} == {"scheduled"}
+        [switched] = sync_all(sync_runtime, now=later)
+    assert (switched.status, switched.inserted, switched.cancelled) == ("ok", 3, 26), switched.error
+    with engine.connect() as connection:
+        left = connection.execute(
+            select(Showtime.source, Showtime.status, func.count())
+            .group_by(Showtime.source, Showtime.status)
+            .order_by(Showtime.source, Showtime.status)
+        ).all()
+        settings = connection.scalar(select(Cinema.connector_settings).where(Cinema.id == 1_000_001))
+    # the old source's future séances are cancelled (never deleted), its past ones kept as they were
+    assert left == [("cds", "scheduled", 3), ("feed", "cancelled", 26), ("feed", "scheduled", 2)]
+    assert "_replaced_sources" not in settings
+    assert sync_all(sync_runtime, now=later)[0].written == 0

@@ -23,6 +23,8 @@ PUSH_TOKEN_KEY = "push_token_sha256"
 # Lanterne's own keys, not the vendor's: re-attaching a cinema keeps its push token and the demo's marker.
 # (A vendor's reading position, like EMS's cursor, starts over with the new settings.)
 KEPT_ON_RECONNECT = (PUSH_TOKEN_KEY, "demo_seed")
+# The sources a cinema left: their future séances are cancelled by the new source's first stored sync.
+REPLACED_SOURCES = "_replaced_sources"
 # Names that are secret even when staff forgot --secret: better masked twice than printed once.
 _SECRET_NAME = re.compile(r"token|password|passwd|pwd|secret|api_?key|credential", re.I)
 
@@ -35,16 +37,23 @@ def connect_cinema(
     secrets: Mapping[str, str],
     now: datetime,
 ) -> None:
-    """Attach the cinema to `connector` with its settings; an unknown connector is refused."""
+    """Attach the cinema to `connector` with its settings; an unknown connector is refused. Leaving
+    a source keeps its séances online until the new source's first sync replaces them."""
     known = available()
     if connector not in known:
         choices = ", ".join(sorted(known)) or "aucun"
         raise InvalidValue("connector", f"connecteur « {connector} » inconnu (connus : {choices})", cinema_id)
     with engine.begin() as connection:
-        current = connection.scalar(select(Cinema.connector_settings).where(Cinema.id == cinema_id)) or {}
+        row = connection.execute(
+            select(Cinema.connector, Cinema.connector_settings).where(Cinema.id == cinema_id)
+        ).first()
+        previous, current = (row.connector, row.connector_settings or {}) if row else (None, {})
         kept = {key: current[key] for key in KEPT_ON_RECONNECT if key in current}
         secret_names = {*secrets, *(key for key in kept if key in current.get(SECRET_KEYS, ()))}
         settings: dict[str, Any] = {**kept, **values, **secrets, SECRET_KEYS: sorted(secret_names)}
+        replaced = {*current.get(REPLACED_SOURCES, ()), *([previous] if previous else [])} - {connector}
+        if replaced:
+            settings[REPLACED_SOURCES] = sorted(replaced)
         done = connection.execute(
             update(Cinema)
             .where(Cinema.id == cinema_id)

@@ -35,6 +35,23 @@ class Resolution:
     film_ids: dict[str, int] = field(default_factory=dict)
     rejected: list[Rejected] = field(default_factory=list)
     written: int = 0
+    filled: dict[int, frozenset[str]] = field(default_factory=dict)  # film → its fields known non-empty
+
+
+class FilmMemo(dict[int, frozenset[str]]):
+    """Within one night: film id → the fields it is known to hold. A film's fields are only ever
+    filled, never emptied, by the sync, so a record bringing nothing new needs no read of its film —
+    and a thousand cinemas show the same few hundred films."""
+
+    def learn(self, filled: dict[int, frozenset[str]]) -> None:
+        for film_id, names in filled.items():
+            self[film_id] = self.get(film_id, frozenset()) | names
+
+    def brings_news(self, film_id: int, record: FilmRecord) -> bool:
+        known = self.get(film_id)
+        return known is None or any(
+            getattr(record, name) is not None and name not in known for name in FILLABLE
+        )
 
 
 @dataclass
@@ -55,7 +72,12 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def resolve_films(
-    connection: Connection, cinema_id: int, connector: str, films: Sequence[FilmRecord], now: datetime
+    connection: Connection,
+    cinema_id: int,
+    connector: str,
+    films: Sequence[FilmRecord],
+    now: datetime,
+    memo: FilmMemo | None = None,
 ) -> Resolution:
     """Map every record to a film (creating the new ones) and fill fields the stored film lacks."""
     result = Resolution(
@@ -64,7 +86,9 @@ def resolve_films(
     new = [record for record in films if record.external_id not in result.film_ids]
     if new:
         _match_or_create(connection, cinema_id, connector, new, result, now)
-    result.written += fill_missing(connection, films, result.film_ids, result.rejected)
+    memo = memo if memo is not None else FilmMemo()
+    newsworthy = [f for f in films if memo.brings_news(result.film_ids.get(f.external_id, 0), f)]
+    result.written += fill_missing(connection, newsworthy, result.film_ids, result.rejected, result.filled)
     return result
 
 
@@ -208,11 +232,17 @@ def _remember(known: _Known, record: FilmRecord, film_id: int) -> None:
 
 
 def fill_missing(
-    connection: Connection, records: Sequence[FilmRecord], film_ids: dict[str, int], rejected: list[Rejected]
+    connection: Connection,
+    records: Sequence[FilmRecord],
+    film_ids: dict[str, int],
+    rejected: list[Rejected],
+    filled: dict[int, frozenset[str]] | None = None,
 ) -> int:
     """Give stored films the fields they lack from this vendor; a value already known is kept, since
-    the first source to give it (often the CNC import) is the better one. Returns rows updated."""
-    stored = _stored_films(connection, sorted(set(film_ids.values())))
+    the first source to give it (often the CNC import) is the better one. Returns rows updated;
+    `filled` receives each film's fields known non-empty afterwards."""
+    wanted = {film_ids[r.external_id] for r in records if r.external_id in film_ids}
+    stored = _stored_films(connection, sorted(wanted))
     changed: dict[int, dict[str, Any]] = {}
     for record in records:
         film_id = film_ids.get(record.external_id, 0)
@@ -228,6 +258,10 @@ def fill_missing(
     updates = [_with_key(film_id, values, stored[film_id]) for film_id, values in changed.items() if values]
     for values in updates:
         connection.execute(update(FILMS).where(FILMS.c.id == values.pop("_id")).values(values))
+    if filled is not None:
+        filled.update(
+            {film_id: frozenset(n for n in FILLABLE if row[n] is not None) for film_id, row in stored.items()}
+        )
     return len(updates)
 
 

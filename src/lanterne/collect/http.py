@@ -6,6 +6,8 @@ Connectors receive an `httpx.Client` (injected, so tests point it at a local sta
 
 from __future__ import annotations
 
+import ssl
+from functools import cache
 from typing import Any
 
 import httpx
@@ -43,7 +45,14 @@ def _wait(state: RetryCallState) -> float:
 
 
 def make_client(timeout: float = 30.0) -> httpx.Client:
-    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True)
+    """One client per cinema (its own connections and cookies), sharing the process's TLS context."""
+    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True, verify=tls_context())
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """Loading the CA bundle takes ~40 ms: once per process, not once per cinema of a national sync."""
+    return httpx.create_ssl_context()
 
 
 def request(client: httpx.Client, method: str, url: str, attempts: int = 3, **kwargs: Any) -> httpx.Response:

@@ -8,14 +8,16 @@ A séance whose media options include "Événement du Scare" is an event (see do
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import httpx
 import orjson
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
+from lanterne.collect.clean import day_bounds
+from lanterne.collect.connectors import checks
+from lanterne.collect.connectors.checks import Unusable
 from lanterne.collect.connectors.interface import ConnectorContext, ConnectorError
 from lanterne.collect.http import request
 from lanterne.collect.programme import FilmRecord, Programme, Rejected, ShowtimeRecord, Window
@@ -23,59 +25,65 @@ from lanterne.collect.programme import FilmRecord, Programme, Rejected, Showtime
 EVENT_OPTION = "evenement du scare"  # the label, without accents nor case, of the event media option
 VERSION_WORDS = {"VF", "VO", "VOST", "VOSTF", "VOSTFR", "VFSTF", "MUET"}
 FORMAT_WORDS = {"3D", "4K", "IMAX", "IMAX 3D", "4DX", "ICE", "70MM", "35MM"}
+Record = TypeVar("Record")
 
 
-class CdsModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, populate_by_name=True)
+# The vendor's records, with the vendor's field names. Each is read from a plain dict by `of`, which
+# raises `Unusable` naming the field: a model validation per record was the national sync's first cost.
 
 
-class CdsRef(CdsModel):
-    id: int
-
-
-class CdsCinema(CdsModel):
-    id: str
-
-
-class CdsMediaOption(CdsModel):
+@dataclass(frozen=True)
+class CdsMediaOption:
     id: int
     label: str | None = None
     ticketlabel: str | None = None
     optiontype: int | None = None  # 1 picture, 4 version (in the shapes seen)
     defaultoption: bool = False
 
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> CdsMediaOption:
+        return cls(
+            checks.integer(item.get("id"), "id"),
+            checks.text(item.get("label"), "label"),
+            checks.text(item.get("ticketlabel"), "ticketlabel"),
+            checks.optional_integer(item.get("optiontype"), "optiontype"),
+            checks.flag(item.get("defaultoption"), "defaultoption"),
+        )
 
-class CdsScreen(CdsModel):
+
+@dataclass(frozen=True)
+class CdsScreen:
     id: int
     name: str | None = None  # absent from the shapes seen: the screen's id stands in for its name
 
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> CdsScreen:
+        return cls(checks.integer(item.get("id"), "id"), checks.text(item.get("name"), "name"))
 
-class CdsMedia(CdsModel):
+
+@dataclass(frozen=True)
+class CdsMedia:
     id: int
-    title: str = Field(min_length=1)
+    title: str
     duration: int | None = None  # seconds
     storyline: str | None = None
-    visanumber: str | None = Field(None, validation_alias=AliasChoices("visanumber", "visa"))
+    visanumber: str | None = None  # also sent as `visa`
     posterpath: str | None = None
 
-
-class CdsShowOption(CdsModel):
-    mediaoptionsid: CdsRef
-
-
-class CdsShow(CdsModel):
-    """CDS names some fields two ways (`canceled` / `is_cancelled`); both are accepted."""
-
-    id: int
-    showtime: datetime
-    canceled: bool = Field(False, validation_alias=AliasChoices("canceled", "is_cancelled"))
-    deleted: bool = Field(False, validation_alias=AliasChoices("deleted", "is_deleted"))
-    screenid: CdsRef | None = None
-    mediaid: CdsRef
-    showsMediaoptionsCollection: list[CdsShowOption] = []  # the vendor's name
-
-
-Model = TypeVar("Model", bound=CdsModel)
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> CdsMedia:
+        title = checks.text(item.get("title"), "title")
+        if not title:
+            raise Unusable("title", "absent ou vide")
+        visa = item.get("visanumber", item.get("visa"))
+        return cls(
+            checks.integer(item.get("id"), "id"),
+            title,
+            checks.optional_integer(item.get("duration"), "duration"),
+            checks.text(item.get("storyline"), "storyline"),
+            checks.text(visa, "visanumber"),
+            checks.text(item.get("posterpath"), "posterpath"),
+        )
 
 
 def folded(text: str | None) -> str:
@@ -84,25 +92,20 @@ def folded(text: str | None) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
-def _where(error: ValidationError) -> tuple[str | None, str]:
-    first = error.errors()[0]
-    return (".".join(str(part) for part in first["loc"]) or None, first["msg"])
+def key_of(item: object) -> object:
+    return item.get("id", "?") if isinstance(item, dict) else "?"
 
 
 def parse_all(
-    items: list[Any], model: type[Model], kind: str, rejected: list[Rejected]
-) -> dict[int | str, Model]:
-    """Validate each record alone: one bad record is reported and the others still load."""
-    parsed: dict[int | str, Model] = {}
+    items: list[Any], read: Callable[[dict[str, Any]], Record], kind: str, rejected: list[Rejected]
+) -> dict[int, Record]:
+    """Read each record alone: one bad record is reported (record, field, reason), the others load."""
+    parsed: dict[int, Record] = {}
     for item in items:
         try:
-            record = model.model_validate(item)
-        except ValidationError as exc:
-            key = item.get("id", "?") if isinstance(item, dict) else "?"
-            field, reason = _where(exc)
-            rejected.append(Rejected(f"{kind} {key}", field, reason))
-            continue
-        parsed[record.id] = record  # type: ignore[attr-defined]
+            parsed[checks.integer(checks.record(item).get("id"), "id")] = read(item)
+        except Unusable as bad:
+            rejected.append(Rejected(f"{kind} {key_of(item)}", bad.field, bad.reason))
     return parsed
 
 
@@ -151,27 +154,50 @@ def option_traits(meanings: list[tuple[str, str | None]]) -> dict[str, Any]:
     return traits
 
 
-Meanings = dict[int | str, tuple[str, str | None] | None]
-Screens = dict[int | str, CdsScreen]
+class ShowReader:
+    """One account's shows → séances: what its options, screens and media say, and the window's bounds
+    in UTC. Traits are computed once per combination of options (a cinema has a handful)."""
 
+    def __init__(self, options: dict[int, CdsMediaOption], screens: dict[int, CdsScreen], media: set[int],
+                 window: Window, zone: str) -> None:  # fmt: skip
+        self.meanings = {option_id: meaning_of(option) for option_id, option in options.items()}
+        self.screens = {screen_id: screen.name or str(screen_id) for screen_id, screen in screens.items()}
+        self.media, self.zone = media, zone
+        self.start, self.end = day_bounds(window.start, window.end, zone)
+        self.traits: dict[tuple[int, ...], dict[str, Any]] = {}
 
-def screen_of(show: CdsShow, screens: Screens) -> str | None:
-    if show.screenid is None:
-        return None
-    screen = screens.get(show.screenid.id)
-    return (screen.name if screen else None) or str(show.screenid.id)
+    def read(self, item: dict[str, Any]) -> ShowtimeRecord | None:
+        """The séance, None when deleted (the sync engine cancels what vanished) or outside the window."""
+        show_id = checks.integer(item.get("id"), "id")
+        starts_at = checks.instant(item.get("showtime"), self.zone, "showtime")
+        deleted = checks.flag(item.get("deleted", item.get("is_deleted")), "deleted")
+        if deleted or not self.start <= starts_at < self.end:
+            return None
+        media_id = checks.reference(item.get("mediaid"), "mediaid")
+        if media_id not in self.media:
+            raise Unusable("mediaid", f"média {media_id} inconnu ou refusé")
+        screen = item.get("screenid")
+        screen_id = None if screen is None else checks.reference(screen, "screenid")
+        return ShowtimeRecord(
+            external_id=str(show_id),
+            film_external_id=str(media_id),
+            starts_at=starts_at,
+            screen=None if screen_id is None else self.screens.get(screen_id) or str(screen_id),
+            cancelled=checks.flag(item.get("canceled", item.get("is_cancelled")), "canceled"),
+            **self.traits_of(item.get("showsMediaoptionsCollection")),
+        )
 
-
-def showtime_of(show: CdsShow, meanings: Meanings, screens: Screens, zone: ZoneInfo) -> ShowtimeRecord:
-    ids = [link.mediaoptionsid.id for link in show.showsMediaoptionsCollection]
-    return ShowtimeRecord(
-        external_id=str(show.id),
-        film_external_id=str(show.mediaid.id),
-        starts_at=show.showtime if show.showtime.tzinfo else show.showtime.replace(tzinfo=zone),
-        screen=screen_of(show, screens),
-        cancelled=show.canceled,
-        **option_traits([m for m in (meanings.get(i) for i in ids) if m]),
-    )
+    def traits_of(self, links: object) -> dict[str, Any]:
+        if links is None:
+            links = []
+        if not isinstance(links, list):
+            raise Unusable("showsMediaoptionsCollection", "une liste était attendue")
+        ids = tuple(
+            checks.reference(checks.record(link).get("mediaoptionsid"), "mediaoptionsid") for link in links
+        )
+        if ids not in self.traits:
+            self.traits[ids] = option_traits([m for m in (self.meanings.get(i) for i in ids) if m])
+        return self.traits[ids]
 
 
 class CdsConnector:
@@ -189,23 +215,21 @@ class CdsConnector:
     def fetch(self, window: Window) -> Programme:
         programme = Programme()
         rejected = programme.rejected
-        cinemas = parse_all(self._get("cinemas"), CdsCinema, "cinema", rejected)
+        cinemas = {str(key_of(item)) for item in self._get("cinemas")}
         if self.cinema_id not in cinemas:
             raise ConnectorError(f"CDS account {self.account_id} has no cinema {self.cinema_id!r} (cinemas)")
-        options = parse_all(self._get("mediaoptions"), CdsMediaOption, "media option", rejected)
-        meanings = {option_id: meaning_of(option) for option_id, option in options.items()}
-        screens = parse_all(self._get("screens"), CdsScreen, "screen", rejected)
-        media = parse_all(self._get("media"), CdsMedia, "media", rejected)
-        zone = ZoneInfo(self.context.timezone)
-        for show in parse_all(self._get("shows"), CdsShow, "show", rejected).values():
-            if show.deleted or not window.start <= local_date(show.showtime, zone) <= window.end:
-                continue  # a deleted show vanishes: the sync engine cancels what disappeared
-            if show.mediaid.id in media:
-                programme.showtimes.append(showtime_of(show, meanings, screens, zone))
-            else:
-                rejected.append(
-                    Rejected(f"show {show.id}", "mediaid", f"media {show.mediaid.id} unknown or rejected")
-                )
+        options = parse_all(self._get("mediaoptions"), CdsMediaOption.of, "media option", rejected)
+        screens = parse_all(self._get("screens"), CdsScreen.of, "screen", rejected)
+        media = parse_all(self._get("media"), CdsMedia.of, "media", rejected)
+        reader = ShowReader(options, screens, set(media), window, self.context.timezone)
+        for item in self._get("shows"):
+            try:
+                showtime = reader.read(checks.record(item))
+            except Unusable as bad:
+                rejected.append(Rejected(f"show {key_of(item)}", bad.field, bad.reason))
+                continue
+            if showtime is not None:
+                programme.showtimes.append(showtime)
         shown = {s.film_external_id for s in programme.showtimes}
         programme.films = [film_of(m) for m in media.values() if str(m.id) in shown]
         return programme
@@ -246,8 +270,3 @@ def base_url(api_url: str, account_id: str) -> str:
     else:
         url = f"https://{account_id}.{api_url}"
     return url if url.endswith("/") else f"{url}/"
-
-
-def local_date(moment: datetime, zone: ZoneInfo) -> date:
-    """The calendar day of a séance at the cinema; a time without offset is already local."""
-    return (moment.astimezone(zone) if moment.tzinfo else moment).date()

@@ -3,6 +3,7 @@ entry point by third parties."""
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import entry_points
 
 from lanterne.collect.connectors import allocine, boost, cds, cgr, ems, monnaie, push, spreadsheet
@@ -22,10 +23,14 @@ BUILT_IN: dict[str, Factory] = {
 
 
 def available() -> dict[str, Factory]:
-    connectors = dict(BUILT_IN)
-    for entry in entry_points(group="lanterne.connectors"):
-        connectors.setdefault(entry.name, entry.load())
-    return connectors
+    return {**shipped(), **BUILT_IN}
+
+
+@cache
+def shipped() -> dict[str, Factory]:
+    """Third parties' connectors, looked up once per process (reading every package's metadata
+    takes milliseconds, and the sync creates a connector per cinema)."""
+    return {entry.name: entry.load() for entry in entry_points(group="lanterne.connectors")}
 
 
 def create(name: str, context: ConnectorContext) -> Connector:
