@@ -1,8 +1,10 @@
 """Portal benchmark: builds the ~1 M-séance demo database (2,000 cinemas, 8,000 films, 28 days) in SQLite,
 then prints each page's server time (median and p95 over several requests, measured in-process around
-the ASGI app, no network) and its weight (HTML + styles + scripts + map data, tiles excluded).
+the ASGI app, no network) and its weight: the bytes of the HTML, styles, scripts and map data as served,
+uncompressed (no gzip), tiles excluded.
 
-Run: .venv/bin/python benchmarks/portal.py [--db PATH] [--requests N]
+Run: .venv/bin/python benchmarks/portal.py [--db PATH] [--requests N] [--only TEXT …]
+(`--only agenda --only embed` measures the pages whose path holds one of the words: reruns of the slow ones.)
 """
 
 from __future__ import annotations
@@ -71,7 +73,9 @@ def pages(ids: dict[str, str]) -> list[str]:
         "/donnees/programmation-cinemas?cinedepartement_eq=35&size=100",
         "/donnees/cinemas?artetessai_eq=true", "/donnees/etablissements-scolaires?section_cinema_eq=true",
         "/carte", "/carte?artetessai_eq=true&cinecategorie_eq=A", "/carte/etablissements-scolaires",
-        "/carte/evenements", "/agenda", "/agenda?region=Bretagne&type=debat", f"/evenements/{ids['event']}",
+        "/carte/evenements", "/agenda", "/agenda?region=Bretagne&type=debat",
+        "/agenda?region=Corse&type=concert",  # few matches: the whole week of events is walked
+        f"/evenements/{ids['event']}",
         f"/cinemas/{ids['cinema']}", f"/films/{ids['film']}", f"/films/{ids['film']}?cp=35000",
         "/films?recommandationae_eq=true", "/films?audiodescription_eq=true",
         "/embed/programmation-cinemas/table?cineville_contains=rennes", "/embed/cinemas/map",
@@ -104,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="/tmp/lanterne-portal-bench.db")
     parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--only", action="append", default=[], help="measure pages whose path holds this")
     args = parser.parse_args()
     engine = database(Path(args.db))
     settings = Settings(database_url=f"sqlite:///{args.db}", scheduler=False, base_url="http://bench")
@@ -115,6 +120,8 @@ def main() -> None:
         ids = sample_ids(client)
         print(f"{'page':72} {'median ms':>9} {'p95 ms':>7} {'weight KB':>9}")
         for path in pages(ids):
+            if args.only and not any(word in path for word in args.only):
+                continue
             client.get(path)  # warm: caches of counts and search words, like a running server
             median, p95, size = measure(client, path, args.requests)
             flag = "" if p95 < 300 and size < 500_000 else "  <-- over budget"
