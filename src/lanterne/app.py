@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from lanterne import __version__
 from lanterne.agenda.routes import router as agenda_router
+from lanterne.audience.endpoint import CollectorEndpoint
 from lanterne.audience.routes import router as audience_router
 from lanterne.barometer.routes import router as barometer_router
 from lanterne.booking.routes import router as booking_router
@@ -26,7 +27,7 @@ from lanterne.runtime import Runtime
 from lanterne.settings import Settings
 
 ROUTERS = [
-    audience_router,  # /audience/tag.js, /audience/collect, … (first: the busiest path, matched in order)
+    audience_router,  # /audience/tag.js, /audience/consent, /audience/forget, /api/v1/audience/…
     catalog_router,  # /health, /api/cinemas
     collect_router,  # /api/v1/sync/…, /api/v1/push/… (box-office push)
     publish_router,  # /data-fair/api/v1/datasets/…, /api/v1/datasets/…, /api/v1/catalog…
@@ -60,5 +61,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(router)
     mount_static(app)
     app.add_middleware(RateLimitMiddleware, runtime=runtime)  # shared counters: Redis or the database
-    app.add_middleware(CORSMiddleware, **CORS_OPEN_READS)  # outermost: a 429 is readable cross-origin too
+    app.add_middleware(CORSMiddleware, **CORS_OPEN_READS)  # a 429 is readable cross-origin too
+    app.add_middleware(CollectorEndpoint)  # outermost: POST /audience/collect, the busiest
     return app

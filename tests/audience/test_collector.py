@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 import uuid
@@ -204,7 +205,7 @@ def test_with_redis_batches_are_queued_then_stored_in_bulk(
         body = orjson.dumps(
             {"site": site.site_key, "receipt": receipt, "visitor": visitor, "events": [event(), event()]}
         )
-        assert intake.collect(TagRequest(body, ORIGIN, HUMAN_UA, "203.0.113.7")) == 2
+        assert asyncio.run(intake.collect(TagRequest(body, ORIGIN, HUMAN_UA, "203.0.113.7"))) == 2
     assert count(engine, Event) == 0 and len(queue) == 3  # nothing written on the request's path
     assert flush(engine, queue) == 6
     assert count(engine, Event) == 6 and len(queue) == 0
@@ -229,7 +230,8 @@ def test_with_redis_the_limits_and_the_queue_are_one_atomic_step(
         body = orjson.dumps(
             {"site": site.site_key, "receipt": receipt, "visitor": visitor, "events": [event()]}
         )
-        return intake.collect(TagRequest(body, ORIGIN, HUMAN_UA, f"198.51.100.{uuid.uuid4().int % 200}"))
+        address = f"198.51.100.{uuid.uuid4().int % 200}"
+        return asyncio.run(intake.collect(TagRequest(body, ORIGIN, HUMAN_UA, address)))
 
     assert [send(), send()] == [1, 1]
     with pytest.raises(TooMany):

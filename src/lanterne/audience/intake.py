@@ -101,22 +101,29 @@ class Intake:
         if self.counters.hit(client, int(now.timestamp() // 60)) > limit:
             raise TooMany("trop de lots, réessayez dans une minute")
 
-    def collect(self, request: Request, now: datetime | None = None) -> int:
+    async def collect(self, request: Request, now: datetime | None = None) -> int:
         """Events accepted from one batch (0 for bots; refused consent and duplicates drop at storage)."""
         now = now or utcnow()
         body, _ = self.checked(request)
-        batch = collector.parse_batch(body)
-        if collector.is_bot(request.user_agent, batch):
+        if self.queue is None:  # the embedded setup: parsed and stored at once
+            batch = collector.parse_batch(body)
+            if collector.is_bot(request.user_agent, batch.automated):
+                return 0
+            for counter, limit in self._limits(request.ip, batch.visitor_id, now):
+                self._limit(counter, limit, now)
+            return collector.store(self.engine, batch, now)
+        # Checked only: the flusher parses the batch again when it stores it, off the request's path.
+        visitor, automated, events = collector.check_batch(body)
+        if collector.is_bot(request.user_agent, automated):
             return 0  # answered like anyone, and costs nothing to store
-        address = collector.ip_hash(request.ip, self.secret, now.date().isoformat())
-        limits = [(f"aud:ip:{address}", self.per_address), (f"aud:v:{batch.visitor_id}", self.per_visitor)]
-        if self.queue is not None:  # counted and queued in one round trip; the flusher stores it
-            if not self.queue.admit(request.body, now, [(f"lanterne:{key}", limit) for key, limit in limits]):
-                raise TooMany("trop de lots, réessayez dans une minute")
-            return len(batch.events)
-        for counter, limit in limits:
-            self._limit(counter, limit, now)
-        return collector.store(self.engine, batch, now)
+        limits = [(f"lanterne:{key}", limit) for key, limit in self._limits(request.ip, visitor, now)]
+        if not await self.queue.admit(request.body, now, limits):  # counted and queued in one round trip
+            raise TooMany("trop de lots, réessayez dans une minute")
+        return events
+
+    def _limits(self, ip: str, visitor: str, now: datetime) -> list[tuple[str, int]]:
+        address = collector.ip_hash(ip, self.secret, now.date().isoformat())
+        return [(f"aud:ip:{address}", self.per_address), (f"aud:v:{visitor}", self.per_visitor)]
 
     def consent(self, request: Request, now: datetime | None = None) -> str:
         body, site = self.checked(request)

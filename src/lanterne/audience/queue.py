@@ -8,6 +8,7 @@ SQLite setup) batches are stored at once instead.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ import redis
 from sqlalchemy import Engine
 
 from lanterne.audience.collector import Batch, parse_batch, store_many
+from lanterne.audience.redis_pipe import RedisPipe, ReplyError
 
 log = logging.getLogger(__name__)
 KEY = "lanterne:audience:batches"
@@ -33,21 +35,30 @@ end
 if over == 0 then redis.call('RPUSH', KEYS[#KEYS], ARGV[#ARGV]) end
 return over
 """
+ADMIT_SHA = hashlib.sha1(ADMIT.encode()).hexdigest()
 
 
 class BatchQueue:
+    """Web workers admit batches through a pipelined connection on their event loop; the flusher
+    takes them with the ordinary client (the same server and database)."""
+
     def __init__(self, client: redis.Redis, key: str = KEY) -> None:
         self.client, self.key = client, key
-        self._admit = client.register_script(ADMIT)
+        pool = client.connection_pool
+        options = {**pool.connection_kwargs, "ssl": issubclass(pool.connection_class, redis.SSLConnection)}
+        self.pipe = RedisPipe(options, timeout=float(options.get("socket_timeout") or 2.0))
 
-    def push(self, body: bytes, received: datetime) -> None:
-        self.client.rpush(self.key, _entry(body, received))
-
-    def admit(self, body: bytes, received: datetime, limits: list[tuple[str, int]]) -> bool:
+    async def admit(self, body: bytes, received: datetime, limits: list[tuple[str, int]]) -> bool:
         """Count the batch against each (counter, limit) of this minute; queue it if none is exceeded."""
         minute = int(received.timestamp() // 60)
         keys = [f"{counter}:{minute}" for counter, _ in limits] + [self.key]
-        over = self._admit(keys=keys, args=[limit for _, limit in limits] + [_entry(body, received)])
+        args: list[bytes | str | int] = [*keys, *(limit for _, limit in limits), _entry(body, received)]
+        try:
+            over = await self.pipe.call(b"EVALSHA", ADMIT_SHA, len(keys), *args)
+        except ReplyError as error:
+            if not str(error).startswith("NOSCRIPT"):
+                raise
+            over = await self.pipe.call(b"EVAL", ADMIT, len(keys), *args)  # loads it for the next ones
         return not over
 
     def take(self, count: int = TAKE) -> list[tuple[Batch, datetime]]:

@@ -1,4 +1,7 @@
-"""Audience routes: the tag, the consent receipts, the collector, forget, and the union's views."""
+"""Audience routes: the tag, the consent receipts, forget, and the union's views.
+
+The collector itself (`POST /audience/collect`) is a bare ASGI endpoint in front of the app: endpoint.py.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from lanterne.audience import forget, participation
+from lanterne.audience.endpoint import shared_intake
 from lanterne.audience.intake import Intake
 from lanterne.audience.intake import Request as TagRequest
 from lanterne.publish.ratelimit import client_ip
@@ -15,15 +19,10 @@ from lanterne.web import EngineDep, RuntimeDep
 
 router = APIRouter()
 TAG = (Path(__file__).parent / "static" / "tag.js").read_bytes()
-NO_CONTENT = Response(status_code=204)
 
 
 def _intake(request: Request) -> Intake:
-    state = request.app.state
-    if getattr(state, "audience_intake", None) is None:
-        state.audience_intake = Intake.for_runtime(state.runtime)
-    intake: Intake = state.audience_intake
-    return intake
+    return shared_intake(request.app.state)
 
 
 async def _tag_request(request: Request) -> TagRequest:
@@ -44,12 +43,6 @@ async def tag() -> Response:
 @router.post("/audience/consent", status_code=204, tags=["audience"])
 async def record_consent(request: Request) -> Response:
     _intake(request).consent(await _tag_request(request))
-    return Response(status_code=204)
-
-
-@router.post("/audience/collect", status_code=204, tags=["audience"])
-async def collect(request: Request) -> Response:
-    _intake(request).collect(await _tag_request(request))
     return Response(status_code=204)
 
 
