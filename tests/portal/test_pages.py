@@ -193,6 +193,22 @@ def test_the_agenda_shows_a_week_and_links_its_neighbours(portal: str) -> None:
     assert answer.status_code == 400 and "du" in answer.text
 
 
+def test_the_events_map_shows_the_coming_week_unless_the_url_bounds_it(portal: str) -> None:
+    text = httpx.get(portal + "/carte/evenements").text
+    source = re.search(r'data-source="([^"]+)"', text).group(1).replace("&amp;", "&")
+    assert "showstart_gte=" in source and "showstart_lt=" in source
+    assert "Séances des sept prochains jours." in text
+    assert {row["evenement"] for row in csv_rows(httpx.get(source))} >= {
+        "Ciné-goûter",
+        "Ciné-débat avec la médiathèque",
+    }
+    bounded = httpx.get(portal + "/carte/evenements", params={"showstart_gte": "2020-01-01"}).text
+    assert "showstart_lt" not in bounded and "sept prochains jours" not in bounded
+    agenda_page = httpx.get(portal + "/agenda", params={"departement": "35"}).text
+    link = re.search(r'href="/carte/evenements\?([^"]+)"', agenda_page).group(1).replace("&amp;", "&")
+    assert "cinedepartement_eq=35" in link and "showstart_gte=" in link and "showstart_lt=" in link
+
+
 def test_the_agenda_walks_the_events_index_not_every_seance(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's plan depends on its statistics; SQLite's on the indexes alone")

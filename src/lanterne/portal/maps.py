@@ -10,7 +10,7 @@ its popup opens.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -22,6 +22,10 @@ from lanterne.publish.lines import dataset_of
 
 LISTED = 30
 PAGE_CONTROLS = ("cinema", "km", "q")
+# A map of séances shows the coming week unless the URL bounds the start: a rare filter (a region and a
+# headline word) then walks a week of séances on an index, not every séance to come; 1,000 markers are
+# about a day of events anyway.
+COMING = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class MapView:
     more_than: bool
     tiles_url: str
     choices: dict[str, list[Any]] = field(default_factory=dict)
+    coming_week: bool = False  # séances of the coming week, the URL giving no start bound
 
 
 def layout_of(dataset_id: str) -> Layout:
@@ -110,8 +115,8 @@ def near_cinema(engine: Engine, params: dict[str, str]) -> dict[str, str]:
 
 
 def api_filters(engine: Engine, dataset_id: str, params: dict[str, str], now: datetime) -> dict[str, str]:
-    """The page's parameters as the API's: its own filters, plus the cinema distance and, for events,
-    upcoming only unless a start bound is given."""
+    """The page's parameters as the API's: its own filters, plus the cinema distance and, for séances,
+    the coming week unless a start bound is given."""
     found = {k: v for k, v in params.items() if k not in PAGE_CONTROLS and v}
     if params.get("q", "").strip():
         found["q"] = params["q"].strip()
@@ -120,6 +125,7 @@ def api_filters(engine: Engine, dataset_id: str, params: dict[str, str], now: da
     start = dataset_of(dataset_id).start_column
     if start and not any(k.startswith(f"{start}_") for k in found):
         found[f"{start}_gte"] = instant(now)
+        found[f"{start}_lt"] = instant(now + COMING)
     return found
 
 
@@ -147,6 +153,7 @@ def map_view(
         more_than,
         tiles_url,
         choices(engine, dataset_id),
+        f"{dataset.start_column}_lt" in filters and f"{dataset.start_column}_lt" not in params,
     )
 
 

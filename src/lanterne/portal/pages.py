@@ -107,7 +107,9 @@ def agenda_page(engine: Engine, settings: Settings, params: dict[str, str]) -> P
         next_query=following,
         next_week_query=table.query_string(found.params, du=week.following),
         previous_week_query=previous,
-        map_query=table.query_string(filters),
+        map_query=table.query_string(
+            {**filters, "showstart_gte": instant(week.start), "showstart_lt": instant(week.end)}
+        ),
         ics_url=f"/data-fair/api/v1/datasets/{EVENTS}/full?{ics}",
     )
 
