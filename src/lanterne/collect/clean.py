@@ -101,16 +101,21 @@ def postcode(value: object) -> str | None:
 
 def version(value: object) -> str | None:
     """One vocabulary — VF, VO, VOST — whatever the vendor's word; unknown or silent gives None."""
-    word = _version_key(value)
-    if word in VERSION_WORDS:
-        return VERSION_WORDS[word]
-    return "VOST" if word.startswith("vo") and "st" in word else None
+    return _version_of(_version_key(value))[0]
 
 
 def is_known_version(value: object) -> bool:
     """False for a vendor word we cannot map, which the sync then reports (empty is known: no version)."""
-    word = _version_key(value)
-    return not word or word in VERSION_WORDS or (word.startswith("vo") and "st" in word)
+    return _version_of(_version_key(value))[1]
+
+
+@lru_cache(maxsize=4096)
+def _version_of(word: str) -> tuple[str | None, bool]:
+    """The folded word's version, and whether the word is known (empty is known: no version)."""
+    if word in VERSION_WORDS:
+        return VERSION_WORDS[word], True
+    subtitled = word.startswith("vo") and "st" in word
+    return ("VOST" if subtitled else None), subtitled or not word
 
 
 @lru_cache(maxsize=4096)
@@ -189,6 +194,8 @@ def cinema_timezone(department: str | None) -> str:
 def instant(value: datetime | str, zone: str) -> datetime:
     """An aware instant: naive times are the cinema's wall clock; 'Z' and '+02:00' are kept exact."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.strip())
+    if moment.tzinfo is UTC:  # most connectors give UTC already
+        return moment
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     return moment.astimezone(UTC)  # the very tzinfo stored rows come back with: tuples compare fast
@@ -247,8 +254,8 @@ def clean_showtime(show: ShowtimeRecord, zone: str) -> tuple[ShowtimeRecord | No
         return None, [Rejected(label, "starts_at", f"horaire illisible ({exc})")]
     notes: list[Rejected] = []
     ends_at = _end(show.ends_at, starts_at, zone, label, notes)
-    word = version(show.version)
-    if word is None and not is_known_version(show.version):
+    word, known = _version_of(_version_key(show.version))
+    if not known:
         notes.append(Rejected(label, "version", f"version « {show.version} » inconnue : ignorée"))
     capacity = show.screen_capacity
     if capacity is not None and (not isinstance(capacity, int) or capacity < 0):

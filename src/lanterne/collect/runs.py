@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, Engine, desc, func, insert, select, update
 from lanterne.catalog.models import Cinema
 from lanterne.collect.models import SyncRejection, SyncRun
 from lanterne.collect.programme import Rejected
+from lanterne.db import is_postgres
 from lanterne.errors import NotFound
 
 STALE_AFTER = timedelta(hours=6)  # a run of another host still "running" after this has died
@@ -45,9 +47,20 @@ def owner() -> str:
     return f"{host()}:{os.getpid()}"
 
 
+@contextmanager
+def sync_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction of the sync. On PostgreSQL its commit does not wait for the disk: a crash of the
+    database server (not of Lanterne) may lose the last cinemas committed — whole, never half of one —
+    which the next sync writes again; waiting would cost ~10 ms a commit, a minute a national night."""
+    with engine.begin() as connection:
+        if is_postgres(engine):
+            connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+        yield connection
+
+
 def open_run(engine: Engine, cinema_id: int, connector: str, started_at: datetime) -> int:
     """Committed at once, so a process killed while writing the cinema leaves a trace."""
-    with engine.begin() as connection:
+    with sync_transaction(engine) as connection:
         values = {"cinema_id": cinema_id, "connector": connector, "started_at": started_at, "owner": owner()}
         return int(connection.execute(insert(SyncRun).values(values).returning(SyncRun.id)).scalar_one())
 
@@ -58,7 +71,7 @@ def record_failure(
     """A source that could not be read: the run is failed and the cinema's programme untouched."""
     values = {"cinema_id": cinema_id, "connector": connector, "started_at": started_at, "owner": owner()}
     values |= {"finished_at": finished_at, "status": "failed", "error": error[:4000]}
-    with engine.begin() as connection:
+    with sync_transaction(engine) as connection:
         return int(connection.execute(insert(SyncRun).values(values).returning(SyncRun.id)).scalar_one())
 
 

@@ -31,7 +31,7 @@ from lanterne.collect.fetching import (
 )
 from lanterne.collect.films import FilmMemo, chunks, known_films, resolve_films
 from lanterne.collect.programme import Programme, Rejected, Window
-from lanterne.collect.runs import close_run, mark_interrupted, open_run, record_failure
+from lanterne.collect.runs import close_run, mark_interrupted, open_run, record_failure, sync_transaction
 from lanterne.db import utcnow
 from lanterne.runtime import Runtime
 
@@ -86,7 +86,7 @@ def apply_programme(
     memo = memo if memo is not None else FilmMemo()
     try:
         prepared = programme if isinstance(programme, Prepared) else prepare(programme, zone)
-        with engine.begin() as connection:
+        with sync_transaction(engine) as connection:
             filled = _apply(connection, result, prepared, zone, window, now, memo)
             result.status = close_run(connection, result.run_id, utcnow(), result.counts(), result.rejected)
         memo.learn(filled)  # only once committed: a rolled-back cinema filled nothing

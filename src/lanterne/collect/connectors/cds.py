@@ -188,6 +188,10 @@ class ShowReader:
         )
 
     def traits_of(self, links: object) -> dict[str, Any]:
+        try:  # the shape every show has, read without checks: a known combination is a look-up
+            return self.traits[tuple([link["mediaoptionsid"]["id"] for link in links])]  # type: ignore[attr-defined]
+        except (KeyError, TypeError):
+            pass  # a new combination, or an odd shape the checks below name
         if links is None:
             links = []
         if not isinstance(links, list):
