@@ -33,6 +33,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lanterne.catalog.models import Cinema, Film, Showtime
+from lanterne.collect.fetching import parsing_processes
 from lanterne.collect.sync import sync_all
 from lanterne.db import make_engine, normalize_url
 from lanterne.demo.world import demo_world
@@ -227,7 +228,9 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--films", type=int, default=1200)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--processes", type=int, default=2, help="LANTERNE_SYNC_PROCESSES (0: threads)")
+    parser.add_argument(
+        "--processes", type=int, default=-1, help="LANTERNE_SYNC_PROCESSES (-1: one per core, 0: threads)"
+    )
     parser.add_argument("--change", type=float, default=0.05)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument(
@@ -247,7 +250,8 @@ def main() -> None:
     print(
         f"{args.cinemas} cinemas × {args.days} days, CDS stand-in ready in "
         f"{time.perf_counter() - began:.0f} s; "
-        f"{os.cpu_count()} cores, concurrency {args.concurrency}, parsing processes {args.processes}",
+        f"{os.cpu_count()} cores, concurrency {args.concurrency}, parsing processes "
+        f"{parsing_processes(Settings(sync_processes=args.processes), args.cinemas)}",
         flush=True,
     )
     try:

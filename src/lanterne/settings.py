@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     # Collect
     sync_days: int = Field(default=28, description="Days of programme fetched from today")
     sync_concurrency: int = Field(default=8, description="Cinemas synchronised at once")
-    sync_processes: int = Field(default=0, description="Processes parsing vendor answers (0: threads)")
+    sync_processes: int = Field(
+        default=-1, description="Processes parsing vendor answers (-1: one per core, 50+ cinemas; 0: threads)"
+    )
     sync_timeout: float = Field(default=30.0, description="Seconds before a vendor request gives up")
     sync_retries: int = Field(default=3, description="Attempts per vendor request (429, 5xx, timeouts)")
     sync_time: str = Field(default="03:30", description="Nightly sync time, Europe/Paris (HH:MM)")
