@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,11 +63,12 @@ def write_file(runtime: Runtime, dataset: Dataset, format_name: str, options: di
     return path
 
 
-def build_dataset(runtime: Runtime, dataset: Dataset) -> list[Path]:
-    """Every format the dataset supports, then the sidecar naming the data version they hold."""
+def build_dataset(runtime: Runtime, dataset: Dataset, only: Sequence[str] = formats.FORMATS) -> list[Path]:
+    """Every format the dataset supports (or those of `only`), then the sidecar naming the data version
+    they hold."""
     last_updated = dataset.last_updated(runtime.engine)
     options = _options(runtime, dataset, last_updated)
-    supported = [name for name in formats.FORMATS if formats.supports(name, dataset)]
+    supported = [name for name in formats.FORMATS if name in only and formats.supports(name, dataset)]
     built = [write_file(runtime, dataset, name, options) for name in supported]
     stamp = {"last_updated": last_updated.isoformat(), "files": [path.name for path in built]}
     _stamp_path(runtime, dataset.id).write_bytes(orjson.dumps(stamp))

@@ -10,9 +10,12 @@ import csv
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
+from operator import eq
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, or_, true
+from sqlalchemy import String, and_, cast, func, or_, select, true
+from sqlalchemy.sql.elements import BinaryExpression
+from sqlalchemy.sql.util import find_tables
 
 from lanterne.errors import InvalidValue
 from lanterne.publish.binds import Binds
@@ -70,6 +73,7 @@ def _starts(column: Column, raw: str, param: str, binds: Binds) -> Any:
 
 
 Operator = Callable[[Column, str, str, Binds], Any]
+FOLDED = ("contains", "search")  # the operators whose text SQLite folds in Python, row by row
 OPERATORS: dict[str, Operator] = {
     "nexists": lambda c, raw, p, b: _exists(c.expression, raw, False, b),
     "exists": lambda c, raw, p, b: _exists(c.expression, raw, True, b),
@@ -101,15 +105,27 @@ def split_filter(dataset: Dataset, param: str) -> tuple[Column, str] | None:
     return None
 
 
+def by_key(dataset: Dataset, column: Column, condition: Any) -> Any:
+    """A condition on a joined table's column (a cinema's commune in the programme) as the keys of that
+    table's matching rows: SQLite then folds each cinema's text once, not once per séance (a commune
+    filter over a million séances took 0.9 s)."""
+    tables = set(find_tables(column.expression, check_columns=True))
+    for table, on in dataset.joins:
+        if tables == {table} and isinstance(on, BinaryExpression) and on.operator is eq:
+            local, remote = (on.left, on.right) if on.right.table is table else (on.right, on.left)
+            return local.in_(select(remote).where(condition).correlate(None))
+    return condition
+
+
 def column_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) -> Iterator[Any]:
     for param, raw in params.items():
         found = split_filter(dataset, param)
         if found is not None:
-            column, operator = found
+            column, name = found
             before = len(binds.values)
-            condition = OPERATORS[operator](column, raw, param, binds)
+            condition = OPERATORS[name](column, raw, param, binds)
             binds.mark(param, len(binds.values) - before)
-            yield condition
+            yield by_key(dataset, column, condition) if name in FOLDED else condition
 
 
 def text_filter(
