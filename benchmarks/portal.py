@@ -66,6 +66,18 @@ def sample_ids(client: httpx.Client) -> dict[str, str]:
     return {"cinema": str(row["cineid"]), "film": str(row["filmid"]), "event": str(row["showid"])}
 
 
+def busiest(engine: Engine) -> dict[str, str]:
+    """The film and the cinema with the most séances: the pages' worst cases (one film in ~1,800 cinemas)."""
+    with engine.connect() as connection:
+        film = connection.execute(
+            select(Showtime.film_id).group_by(Showtime.film_id).order_by(func.count().desc()).limit(1)
+        ).scalar()
+        cinema = connection.execute(
+            select(Showtime.cinema_id).group_by(Showtime.cinema_id).order_by(func.count().desc()).limit(1)
+        ).scalar()
+    return {"busiest_film": str(film), "busiest_cinema": str(cinema)}
+
+
 def pages(ids: dict[str, str]) -> list[str]:
     return [
         "/", "/donnees", "/recherche?q=lumiere", "/donnees/programmation-cinemas",
@@ -76,7 +88,8 @@ def pages(ids: dict[str, str]) -> list[str]:
         "/carte/evenements", "/agenda", "/agenda?region=Bretagne&type=debat",
         "/agenda?region=Corse&type=concert",  # few matches: the whole week of events is walked
         f"/evenements/{ids['event']}",
-        f"/cinemas/{ids['cinema']}", f"/films/{ids['film']}", f"/films/{ids['film']}?cp=35000",
+        f"/cinemas/{ids['cinema']}", f"/cinemas/{ids['busiest_cinema']}", f"/films/{ids['film']}",
+        f"/films/{ids['film']}?cp=35000", f"/films/{ids['busiest_film']}?cp=35000",
         "/films?recommandationae_eq=true", "/films?audiodescription_eq=true",
         "/embed/programmation-cinemas/table?cineville_contains=rennes", "/embed/cinemas/map",
     ]  # fmt: skip
@@ -117,7 +130,7 @@ def main() -> None:
         print(f"séances: {connection.execute(select(func.count()).select_from(Showtime)).scalar():,}")
     # In-process ASGI: the figure is the server's time (routing, queries, templates), not the network's.
     with TestClient(app, base_url="http://bench") as client:
-        ids = sample_ids(client)
+        ids = {**sample_ids(client), **busiest(engine)}
         print(f"{'page':72} {'median ms':>9} {'p95 ms':>7} {'weight KB':>9}")
         for path in pages(ids):
             if args.only and not any(word in path for word in args.only):

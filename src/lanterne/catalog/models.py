@@ -133,7 +133,8 @@ class Showtime(Base):
         CheckConstraint("screen_capacity IS NULL OR screen_capacity >= 0", name="capacity_positive"),
         Index("ix_showtimes_cinema_starts", "cinema_id", "starts_at"),
         Index("ix_showtimes_starts", "starts_at"),
-        Index("ix_showtimes_film_starts", "film_id", "starts_at"),
+        # cinema_id rides along: where a film plays is read from the index alone (0010_portal_film_places).
+        Index("ix_showtimes_film_starts_cinema", "film_id", "starts_at", "cinema_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from lanterne.errors import InvalidValue, NotFound
 from lanterne.portal import display
 from lanterne.portal.programme import Showing, showing
-from lanterne.portal.reading import CINEMAS, FILMS, PROGRAMME, SCHOOLS, first, groups, instant, page, rows
+from lanterne.portal.reading import CINEMAS, FILMS, PROGRAMME, SCHOOLS, distinct, first, instant, page, rows
 from lanterne.publish.params import parse_number
 
 NEAREST = 15
@@ -92,8 +92,9 @@ def film_page(engine: Engine, film_id: int, params: dict[str, str], now: datetim
         raise NotFound(f"film inconnu : {film_id}")
     origin, label = origin_of(engine, params)
     upcoming = {"filmid_eq": str(film_id), "showstart_gte": instant(now)}
-    playing = groups(engine, PROGRAMME, {**upcoming, "field": "cineid", "agg_size": "10000"})
-    venues = _venues(engine, [group["value"] for group in playing], origin)[:NEAREST]
+    # Distinct cinemas, not `values_agg`: nobody reads how many séances each has.
+    playing = distinct(engine, PROGRAMME, "cineid", 10_000, upcoming)
+    venues = _venues(engine, playing, origin)[:NEAREST]
     if venues:
         shown = ",".join(str(v.cinema["cineid"]) for v in venues)
         found = rows(

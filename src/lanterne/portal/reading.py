@@ -56,11 +56,13 @@ def groups(engine: Engine, dataset_id: str, params: Mapping[str, str]) -> list[d
     return aggs
 
 
-def distinct(engine: Engine, dataset_id: str, field: str, size: int = 200) -> list[Any]:
-    """The sorted distinct values of a column (`values/{field}`), for a filter's choices."""
-    found: list[Any] = orjson.loads(
-        aggregations.values(engine, dataset_of(dataset_id), field, {"size": str(size)})
-    )
+def distinct(
+    engine: Engine, dataset_id: str, field: str, size: int = 200, filters: Mapping[str, str] | None = None
+) -> list[Any]:
+    """The sorted distinct values of a column (`values/{field}`) among the filtered rows: a filter's
+    choices, the cinemas where a film plays."""
+    params = {**(filters or {}), "size": str(size)}
+    found: list[Any] = orjson.loads(aggregations.values(engine, dataset_of(dataset_id), field, params))
     return found
 
 
