@@ -4,14 +4,16 @@ request may stay behind in the reused statement."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from tests.publish.sample_catalog import build
 
+from lanterne.catalog.models import Showtime
 from lanterne.publish.datasets import DATASETS
 from lanterne.publish.lines import _statement, base_select, page_rows, shape, statement, values
 from lanterne.publish.prepared import Prepared
@@ -137,3 +139,21 @@ def test_folded_text_of_a_joined_table_is_matched_once_per_row_of_that_table(
     query = parse_lines(PROGRAMME, params)
     sql = str(base_select(PROGRAMME, query.filters, func.count()).compile(dialect=sqlite.dialect()))
     assert keys in sql and sql.count("lanterne_fold") == 1
+
+
+def test_last_update_follows_writes_of_any_connection(engine: Engine) -> None:
+    """SQLite connections remember the last update until the file changes: by another connection (a
+    sync in another process) or by the same one (a sync in this process)."""
+    build(engine)
+    first = PROGRAMME.last_updated(engine)
+    assert PROGRAMME.last_updated(engine) == first
+    later = first + timedelta(hours=1)
+    with engine.begin() as connection:  # the pool's connection: the one that remembered
+        connection.execute(update(Showtime).where(Showtime.id == 1).values(last_seen_at=later))
+    assert PROGRAMME.last_updated(engine) == later
+    if engine.dialect.name == "sqlite":
+        other = sqlite3.connect(engine.url.database or "")
+        other.execute("UPDATE films SET updated_at = ?", ((later + timedelta(hours=1)).strftime("%F %T.%f"),))
+        other.commit()
+        other.close()
+        assert PROGRAMME.last_updated(engine) == later + timedelta(hours=1)

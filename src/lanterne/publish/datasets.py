@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, FromClause, and_, case, func, literal, or_, select, true
+from sqlalchemy import Connection, Engine, FromClause, and_, case, func, literal, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.util import find_tables
@@ -110,12 +110,21 @@ class Dataset:
         return and_(true(), *self.where)
 
     def last_updated(self, engine: Engine) -> datetime:
-        """The newest change among the tables the dataset reads (each an index seek)."""
+        """The newest change among the tables the dataset reads (each an index seek), asked on every
+        request for its ETag. On SQLite a connection remembers it until the database file changes."""
         if self._updated_query is None:
             return EPOCH
         with engine.connect() as connection:
+            version = sqlite_version(connection)
+            key = ("last_updated", id(self))
+            remembered = connection.info.get(key)
+            if version is not None and remembered is not None and remembered[0] == version:
+                return remembered[1]  # type: ignore[no-any-return]
             stamps = connection.execute(self._updated_query).one()
-        return max((stamp for stamp in stamps if stamp is not None), default=EPOCH)
+            newest = max((stamp for stamp in stamps if stamp is not None), default=EPOCH)
+            if version is not None:
+                connection.info[key] = (version, newest)
+        return newest
 
     def count(self, engine: Engine, last_updated: datetime | None = None) -> int:
         """Rows of the whole dataset, asked on every unfiltered page: counted again only once the data
@@ -151,6 +160,15 @@ class Dataset:
                 self._statements.clear()
             found = self._statements[shape] = build()
         return found  # type: ignore[no-any-return]
+
+
+def sqlite_version(connection: Connection) -> tuple[int, int] | None:
+    """What changes whenever the SQLite database does: `data_version` moves when another connection
+    commits, `total_changes` when this one writes (a sync run by the same process). None elsewhere."""
+    if connection.dialect.name != "sqlite":
+        return None
+    raw: Any = connection.connection.driver_connection
+    return raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes
 
 
 DATASETS: dict[str, Dataset] = {}
