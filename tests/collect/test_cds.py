@@ -243,3 +243,32 @@ def test_real_cds_show_and_option_shapes(shared_dir: Path) -> None:
     assert show.starts_at == datetime(2022, 6, 20, 11, 0, tzinfo=PARIS)
     assert [(f.title, f.visa) for f in programme.films] == [("Coupez !", "123456")]
     assert [(r.record, r.field) for r in programme.rejected] == [("show 2", "mediaid")]  # media 51 unknown
+
+
+def test_each_odd_field_is_named_with_its_record_and_reason(cds: tuple[str, CdsBoxOffice]) -> None:
+    """Shows read as plain dicts: every check names the show, the field and why."""
+    show = {"id": 1, "showtime": "2026-12-02T20:30:00.000+0100", "mediaid": {"id": 501}}
+    odd = [
+        show,
+        {**show, "id": "abc"},
+        {**show, "id": 3, "canceled": "peut-être"},
+        {**show, "id": 4, "screenid": 7},
+        {**show, "id": 5, "showsMediaoptionsCollection": [{"mediaoptionsid": None}]},
+        {**show, "id": 6, "mediaid": None},
+        {**show, "id": "7", "showtime": "2026-12-03T20:30:00+01:00", "deleted": 0},
+    ]
+    media = [{"id": 501, "title": "Anatomie d'une chute", "visanumber": 158914}, {"id": "x", "title": "?"}]
+    payloads = {"cinemas": [{"id": "c"}], "media": media, "shows": odd}
+    cds[1].add_account("odd-fields", "tok", payloads)  # type: ignore[arg-type]
+    programme = connector(cds[0], account_id="odd-fields", api_token="tok", cinema_id="c").fetch(DECEMBER)
+    assert sorted(s.external_id for s in programme.showtimes) == ["1", "7"]
+    assert [f.visa for f in programme.films] == ["158914"]
+    reports = {(r.record, r.field): r.reason for r in programme.rejected}
+    assert reports == {
+        ("show abc", "id"): "un entier était attendu, pas « abc »",
+        ("show 3", "canceled"): "vrai ou faux était attendu, pas « peut-être »",
+        ("show 4", "screenid"): 'un objet {"id": …} était attendu',
+        ("show 5", "mediaoptionsid"): "absent",
+        ("show 6", "mediaid"): "absent",
+        ("media x", "id"): "un entier était attendu, pas « x »",
+    }
