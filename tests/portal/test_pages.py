@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from tests.portal.builders import event_ids
 
-from lanterne.portal import agenda, display
+from lanterne.portal import agenda, display, film
 from lanterne.portal.reading import EVENTS
 from lanterne.publish.lines import dataset_of, statement
 from lanterne.publish.params import PARIS
@@ -229,6 +229,13 @@ def test_a_film_plays_nearest_first_from_a_postcode(portal: str) -> None:
     assert near_rennes.index("Cinéma Arvor") < near_rennes.index("Le Balzac")
     assert near_paris.index("Le Balzac") < near_paris.index("Cinéma Arvor")
     assert "La Lanterne" not in near_paris  # no consent: its programme is not published
+
+
+def test_a_film_in_many_cinemas_lists_the_same_places(portal: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    by_id = httpx.get(portal + "/films/2", params={"cp": "35000"}).text
+    monkeypatch.setattr(film, "FEW", 1)  # past FEW cinemas the page reads them all and keeps those playing
+    from_all = httpx.get(portal + "/films/2", params={"cp": "35000"}).text
+    assert from_all == by_id and "Cinéma Arvor" in from_all and "La Lanterne" not in from_all
 
 
 def test_a_cinema_page_shows_its_week_events_and_booking_links(portal: str) -> None:

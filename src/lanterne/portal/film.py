@@ -15,10 +15,11 @@ from lanterne.portal import display
 from lanterne.portal.programme import Showing, showing
 from lanterne.portal.reading import CINEMAS, FILMS, PROGRAMME, SCHOOLS, distinct, first, instant, page, rows
 from lanterne.publish.params import parse_number
+from lanterne.publish.query import MAX_SIZE
 
 NEAREST = 15
 PER_CINEMA = 6
-MAX_IN = 1000  # the API's longest `_in` list
+FEW = 200  # cinemas asked by id; past this, read them all
 PLACE_FIELDS = "cineid,cinenom,cineville,cinecp,_coords.lat,_coords.lon"
 FILM_FILTERS = ("recommandationae_eq", "audiodescription_eq", "soustitressme_eq")
 
@@ -70,11 +71,20 @@ def origin_of(engine: Engine, params: dict[str, str]) -> tuple[tuple[float, floa
     return None, ""
 
 
+def _places(engine: Engine, ids: list[int]) -> list[dict[str, Any]]:
+    """The cinemas' names and positions: by id for a film in a few cinemas; for a film everywhere, the
+    whole cinemas dataset, kept to those playing it (2,000 short rows read in 15 ms, where 1,657 ids in
+    `cineid_in` lists took 35–50 ms to bind)."""
+    if len(ids) <= FEW:
+        chunk = ",".join(str(i) for i in ids)
+        return rows(engine, CINEMAS, {"cineid_in": chunk, "select": PLACE_FIELDS, "size": str(FEW)})
+    playing = set(ids)
+    everything = rows(engine, CINEMAS, {"select": PLACE_FIELDS, "size": str(MAX_SIZE)})
+    return [place for place in everything if place["cineid"] in playing]
+
+
 def _venues(engine: Engine, ids: list[int], origin: tuple[float, float] | None) -> list[Venue]:
-    places: list[dict[str, Any]] = []
-    for start in range(0, len(ids), MAX_IN):
-        chunk = ",".join(str(i) for i in ids[start : start + MAX_IN])
-        places += rows(engine, CINEMAS, {"cineid_in": chunk, "select": PLACE_FIELDS, "size": str(MAX_IN)})
+    places = _places(engine, ids) if ids else []
     venues = []
     for place in places:
         lat, lon = place["_coords.lat"], place["_coords.lon"]
