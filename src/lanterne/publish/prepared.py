@@ -54,8 +54,13 @@ class Prepared:
         return merged if self.order is None else tuple(merged[name] for name in self.order)
 
     def rows(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        cursor = connection.exec_driver_sql(self.sql, self.parameters(values))
-        found = cursor.fetchall()
+        # The driver's own cursor: SQLAlchemy's result for raw SQL describes its 37 columns anew each time.
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(self.sql, self.parameters(values))
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
         if not self.results:
             return [tuple(row) for row in found]
         rows = []
