@@ -7,6 +7,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import httpx
 import orjson
@@ -16,12 +17,14 @@ from sqlalchemy import Engine, func, select
 from tests.audience.conftest import HUMAN_UA
 
 from lanterne.audience import participation
+from lanterne.audience.collector import parse_batch, store_many
 from lanterne.audience.consent import Choice, record
 from lanterne.audience.identifiers import hashed_email
 from lanterne.audience.intake import Intake, TooMany
 from lanterne.audience.intake import Request as TagRequest
 from lanterne.audience.models import ConsentReceipt, Event, Participation, Visitor
 from lanterne.audience.queue import BatchQueue, flush
+from lanterne.db import utcnow
 from lanterne.publish.ratelimit import counter_store
 from lanterne.runtime import Runtime
 
@@ -237,3 +240,46 @@ def test_with_redis_the_limits_and_the_queue_are_one_atomic_step(
     with pytest.raises(TooMany):
         send()
     assert len(queue) == 2  # the refused batch was not queued
+
+
+def test_a_visitor_seen_again_keeps_its_contact_and_duplicates_are_not_counted(
+    engine: Engine, site: Participation
+) -> None:
+    """The flusher's bulk writes (arrays on PostgreSQL, executemany on SQLite) agree on both databases."""
+    visitor = str(uuid.uuid4())
+    receipt = str(uuid.uuid4())
+    choice = Choice(
+        site.site_key, receipt, True, ("audience", "share_with_partners"), "banner", "2026-11", visitor
+    )
+    record(engine, choice, site.cinema_id)
+    digest = hashed_email("anne@example.org")
+    bought = event("booking_completed", email_sha256=digest)
+    first, later = utcnow() - timedelta(minutes=30), utcnow()
+
+    def contact() -> tuple[object, ...]:
+        with engine.connect() as connection:
+            return tuple(
+                connection.execute(
+                    select(Visitor.email_sha256, Visitor.contact_at, Visitor.last_seen_at)
+                ).one()
+            )
+
+    def store_at(events: list[dict[str, object]], now: datetime) -> int:
+        body = {"site": site.site_key, "receipt": receipt, "visitor": visitor, "events": events}
+        return store_many(engine, [(parse_batch(body), now)])
+
+    assert store_at([bought, event("film_page", film=7)], first) == 2
+    assert store_at([event(url=None)], later) == 1  # no contact this time: the known one stays
+    assert contact() == (digest, first, later)
+    again = later + timedelta(seconds=1)
+    assert store_at([bought], again) == 0  # the purchase again: not counted, its contact refreshed
+    assert contact() == (digest, again, again)
+    with engine.connect() as connection:
+        kinds = connection.execute(
+            select(Event.kind, Event.film_id, Event.campaign).order_by(Event.kind)
+        ).all()
+    assert [(k.kind, k.film_id, k.campaign) for k in kinds] == [
+        ("booking_completed", None, {"utm_source": "n"}),
+        ("film_page", 7, {"utm_source": "n"}),
+        ("page_view", None, None),
+    ]

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
+from lanterne.audience import bulk
 from lanterne.audience.consent import valid_receipts
 from lanterne.audience.identifiers import check_hash
 from lanterne.audience.models import Event, Visitor
@@ -212,6 +213,9 @@ def store_many(engine: Engine, received: list[tuple[Batch, datetime]]) -> int:
             rows += [
                 _event_row(e, batch, cinema_id) for e in batch.events if plausible_time(e["occurred_at"], now)
             ]
+        if connection.dialect.name == "postgresql":  # arrays, one prepared statement each
+            bulk.upsert_visitors(connection, list(visitors.values()))
+            return bulk.insert_events(connection, rows)
         _upsert_visitors(connection, list(visitors.values()))
         stored = 0
         if rows:
