@@ -20,6 +20,9 @@ def serve_forever(runtime: Runtime, host: str, port: int, workers: int = 1) -> N
                 port=port,
                 workers=workers,
                 access_log=False,
+                # A worker imports the whole app (7 s on a busy 2-core machine): uvicorn's default 5 s
+                # health check killed and respawned them in a loop, leaving none to serve.
+                timeout_worker_healthcheck=60,
             )
         else:
             uvicorn.run(create_app(runtime=runtime), host=host, port=port, access_log=False)
