@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -186,8 +188,16 @@ def few_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _parsing_process() -> None:
+def _parsing_process(parent: int) -> None:
     gc.set_threshold(*FEW_COLLECTIONS)  # the process only parses: for its whole life
+    threading.Thread(target=_end_with, args=(parent,), name="lanterne-parent", daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """A sync killed outright (SIGKILL) cannot stop its parsing processes: they notice and stop."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def fetch_pool(settings: Settings, cinemas: int) -> Executor:
@@ -196,5 +206,6 @@ def fetch_pool(settings: Settings, cinemas: int) -> Executor:
     writer's process to compare and write."""
     processes = parsing_processes(settings, cinemas)
     if processes > 0:
-        return ProcessPoolExecutor(processes, get_context("spawn"), initializer=_parsing_process)
+        spawn = get_context("spawn")
+        return ProcessPoolExecutor(processes, spawn, initializer=_parsing_process, initargs=(os.getpid(),))
     return ThreadPoolExecutor(max(settings.sync_concurrency, 1), thread_name_prefix="lanterne-sync")
