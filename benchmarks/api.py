@@ -35,7 +35,7 @@ from lanterne.db import make_engine
 from lanterne.demo import build
 from lanterne.migrations import upgrade
 from lanterne.publish.datasets import DATASETS
-from lanterne.publish.exports import build_dataset, export_dir
+from lanterne.publish.exports import build_dataset, cached_export, export_dir
 from lanterne.publish.lines import stream_rows
 from lanterne.publish.query import parse_lines
 from lanterne.runtime import Runtime
@@ -342,6 +342,9 @@ def build_files(db: Path, formats: tuple[str, ...]) -> None:
     runtime = Runtime(settings)
     export_dir(runtime).mkdir(parents=True, exist_ok=True)
     for fmt in formats:
+        if cached_export(runtime, "programmation-cinemas", fmt) is not None:
+            print(f"{fmt.upper()} file of this data already built (kept directory)")
+            continue
         started = time.perf_counter()
         build_dataset(runtime, DATASETS["programmation-cinemas"], only=(fmt,))
         print(f"{fmt.upper()} file built (nightly, after the sync): {time.perf_counter() - started:6.1f} s")
