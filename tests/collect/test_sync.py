@@ -3,8 +3,11 @@ failures isolated per cinema, garbage reported, every run recorded."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -454,3 +457,35 @@ def test_a_cinema_switched_to_another_source_keeps_its_programme_until_the_new_o
     assert left == [("cds", "scheduled", 3), ("feed", "cancelled", 26), ("feed", "scheduled", 2)]
     assert "_replaced_sources" not in settings
     assert sync_all(sync_runtime, now=later)[0].written == 0
+
+
+ORPHAN = """
+import os, signal, sys
+from lanterne.collect.fetching import fetch_pool
+from lanterne.settings import Settings
+if __name__ == "__main__":
+    pool = fetch_pool(Settings(sync_processes=2), 100)
+    pool.submit(abs, 1).result()
+    print(*[process.pid for process in pool._processes.values()], flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_parsing_processes_stop_when_the_sync_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "killed_sync.py"
+    script.write_text(ORPHAN)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    children = [int(pid) for pid in done.stdout.split()]
+    assert children, done.stderr  # processes start as work arrives: at least one here
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
