@@ -12,6 +12,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import cast
 from urllib.parse import parse_qsl, urlsplit
 
 from sqlalchemy import Connection, Engine, Table
@@ -243,7 +244,7 @@ def _visitor(
         "phone_sha256": None,
         "contact_at": None,
     }
-    row["last_seen_at"] = max(now, row["last_seen_at"])  # type: ignore[type-var]
+    row["last_seen_at"] = max(now, cast(datetime, row["last_seen_at"]))
     for event in batch.events if share else []:
         if event.get("email_sha256") or event.get("phone_sha256"):
             row.update(

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Connection, Engine, delete, exists, func, insert, select
+from sqlalchemy import Connection, Engine, Exists, delete, exists, func, insert, select
 
 from lanterne.audience.forget import suppressed
 from lanterne.audience.identifiers import sha256
@@ -42,7 +42,7 @@ class ExportResult:
     files: list[Path]
 
 
-def sharing(now: datetime) -> object:
+def sharing(now: datetime) -> Exists:
     """A visitor whose current receipt allows sharing with partners."""
     return exists().where(
         ConsentReceipt.visitor_id == Visitor.id,
@@ -129,7 +129,6 @@ def _record(
     now: datetime,
 ) -> None:
     """Log the run and remember what the partner now holds, so the next run sends the difference."""
-    table = ExportedMember.__table__
     if removed:
         connection.execute(
             delete(ExportedMember).where(
@@ -140,7 +139,7 @@ def _record(
         )
     if added:
         connection.execute(
-            insert(table),
+            insert(ExportedMember),
             [
                 {"partner": partner, "segment_key": segment.key, "hashed_id": h, "visitor_id": current[h]}
                 for h in added

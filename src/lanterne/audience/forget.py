@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from lanterne.audience.identifiers import hashed_email
 from lanterne.audience.models import ConsentReceipt, Event, Forgotten, SegmentMember, Visitor
@@ -35,7 +35,7 @@ def forget_email(engine: Engine, email: str) -> Erasure:
         erasure = _erase(connection, visitors)
         if not visitors:
             connection.execute(
-                Forgotten.__table__.insert().values(
+                insert(Forgotten).values(
                     visitor_id=f"email:{digest[:30]}",
                     email_sha256=digest,
                     requested_at=utcnow(),
@@ -63,7 +63,7 @@ def _erase(connection: Connection, visitor_ids: list[str]) -> Erasure:
         if connection.execute(select(Forgotten.visitor_id).where(Forgotten.visitor_id == visitor_id)).first():
             continue
         connection.execute(
-            Forgotten.__table__.insert().values(
+            insert(Forgotten).values(
                 visitor_id=visitor_id,
                 email_sha256=contact[0] if contact else None,
                 phone_sha256=contact[1] if contact else None,

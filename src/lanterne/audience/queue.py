@@ -12,6 +12,7 @@ import hashlib
 import logging
 import threading
 from datetime import UTC, datetime
+from typing import cast
 
 import orjson
 import redis
@@ -64,7 +65,7 @@ class BatchQueue:
     def take(self, count: int = TAKE) -> list[tuple[Batch, datetime]]:
         raw = self.client.lpop(self.key, count) or []
         taken = []
-        for item in raw:  # type: ignore[union-attr]
+        for item in cast(list[bytes], raw):
             stamp, _, body = item.partition(b"|")
             taken.append((parse_batch(orjson.loads(body)), datetime.fromtimestamp(int(stamp) / 1000, UTC)))
         return taken

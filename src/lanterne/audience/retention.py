@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, and_, delete, func, not_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, not_, or_, select, update
 
 from lanterne.audience.models import DailyCount, Event, SegmentMember, Visitor
 from lanterne.db import utcnow
@@ -63,6 +63,4 @@ def _add_count(connection: Connection, cinema_id: int, when: object, kind: str, 
     key = and_(DailyCount.cinema_id == cinema_id, DailyCount.day == day, DailyCount.kind == kind)
     updated = connection.execute(update(DailyCount).where(key).values(events=DailyCount.events + count))
     if not updated.rowcount:
-        connection.execute(
-            DailyCount.__table__.insert().values(cinema_id=cinema_id, day=day, kind=kind, events=count)
-        )
+        connection.execute(insert(DailyCount).values(cinema_id=cinema_id, day=day, kind=kind, events=count))

@@ -71,13 +71,9 @@ def define(engine: Engine, key: str, title: str, criteria: dict[str, Any]) -> Se
     checked = validate(criteria)
     with engine.begin() as connection:
         version = (
-            connection.scalar(
-                select(func.coalesce(func.max(SegmentDefinition.version), 0)).where(
-                    SegmentDefinition.key == key
-                )
-            )
-            + 1
-        )
+            connection.scalar(select(func.max(SegmentDefinition.version)).where(SegmentDefinition.key == key))
+            or 0
+        ) + (1)
         connection.execute(
             insert(SegmentDefinition).values(
                 key=key, version=version, title=title, criteria=checked, created_at=utcnow()
@@ -104,7 +100,7 @@ def latest(engine: Engine) -> list[SegmentDefinition]:
         return [SegmentDefinition(**row._mapping) for row in connection.execute(query)]
 
 
-def members_query(criteria: dict[str, Any], now: datetime) -> Select[Any]:
+def members_query(criteria: dict[str, Any], now: datetime) -> Select[str, int]:
     """(visitor, cinema) pairs matching the criteria within the window."""
     conditions = [Event.occurred_at >= now - timedelta(days=criteria["window_days"])]
     if criteria.get("kinds"):
