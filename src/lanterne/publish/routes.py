@@ -8,6 +8,7 @@ in a thread pool collapse under concurrent clients (docs/api.md, PERFORMANCE.md 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -163,7 +164,7 @@ router.add_api_route("/api/v1/catalog", dcat_jsonld, methods=["GET"], tags=["ope
 router.add_api_route("/api/v1/catalog.jsonld", dcat_jsonld, methods=["GET"], tags=["open data"])
 router.add_api_route("/api/v1/catalog.rdf", dcat_rdf, methods=["GET"], tags=["open data"])
 for _prefix in PREFIXES:
-    _tags: list[str | object] = ["open data"]
+    _tags: list[str | Enum] = ["open data"]
     router.add_api_route(_prefix, list_datasets, methods=["GET"], tags=_tags)
     router.add_api_route(f"{_prefix}/{{dataset_id}}", dataset_card, methods=["GET"], tags=_tags)
     router.add_api_route(f"{_prefix}/{{dataset_id}}/metadata", dataset_metadata, methods=["GET"], tags=_tags)
