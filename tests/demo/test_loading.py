@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.dialects import sqlite
 
+from lanterne.bulk import sqlite_encoder
 from lanterne.catalog.models import Cinema, Film, School, Showtime
 from lanterne.db import UTCDateTime, transaction
-from lanterne.demo.loading import build, count, demo_seed, empty, load, sqlite_encoder
+from lanterne.demo.loading import build, count, demo_seed, empty, load
 from lanterne.demo.world import DemoWorld
 
 START = date(2026, 11, 23)

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 
+from lanterne.bulk import insert_rows
 from lanterne.catalog.models import Cinema, Showtime
 from lanterne.collect.attach import REPLACED_SOURCES
 from lanterne.collect.clean import cinema_timezone, day_bounds
@@ -220,11 +221,12 @@ def _write(
     cancels: list[int],
     now: datetime,
 ) -> int:
-    """Bulk Core statements: one multi-row INSERT, one executemany UPDATE, one UPDATE … IN per chunk."""
+    """Bulk writes: new séances through the driver (COPY on PostgreSQL: a first national sync inserts a
+    million), one executemany UPDATE, one UPDATE … IN per chunk."""
     if inserts:
         common = {"cinema_id": cinema_id, "source": source, "first_seen_at": now, "last_seen_at": now}
-        connection.execute(
-            insert(SHOWTIMES), [{**common, **dict(zip(INSERTED, row, strict=True))} for row in inserts]
+        insert_rows(
+            connection, SHOWTIMES, [{**common, **dict(zip(INSERTED, row, strict=True))} for row in inserts]
         )
     if updates:
         values: dict[str, Any] = {name: bindparam(f"b_{name}") for name in COMPARED}
