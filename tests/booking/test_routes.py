@@ -122,13 +122,17 @@ def test_venue_pages(engine: Engine, api: httpx.Client) -> None:
     assert "Aucun remboursement" in api.get("/pass/lieu/remboursements").text
 
 
-def test_young_person_pages_book_and_show_the_countermark(engine: Engine, api: httpx.Client) -> None:
+def _offer_of_a_new_venue(engine: Engine, api: httpx.Client) -> dict[str, int]:
     _venue, staff = add_venue(engine, 1)
-    offer = api.post(
+    return api.post(
         "/api/v1/pass/venue/offers",
         headers=_bearer(staff),
         json={"name": "Les Demoiselles", "starts_at": LATER.isoformat(), "price_cents": 500},
     ).json()
+
+
+def test_young_person_pages_book_and_show_the_countermark(engine: Engine, api: httpx.Client) -> None:
+    offer = _offer_of_a_new_venue(engine, api)
     listing = api.get("/pass/offres", params={"lat": 48.86, "lon": 2.35}).text
     assert "Les Demoiselles" in listing and "5,00 €" in listing
     assert "Réserver" in api.get(f"/pass/offres/{offer['offer_id']}").text
@@ -142,12 +146,7 @@ def test_young_person_pages_book_and_show_the_countermark(engine: Engine, api: h
 
 def test_a_foreign_page_cannot_act_with_the_visitors_cookie(engine: Engine, api: httpx.Client) -> None:
     """What a cross-site form or script could send: the token cookie, but not the CSRF token."""
-    _venue, staff = add_venue(engine, 1)
-    offer = api.post(
-        "/api/v1/pass/venue/offers",
-        headers=_bearer(staff),
-        json={"name": "Les Demoiselles", "starts_at": LATER.isoformat(), "price_cents": 500},
-    ).json()
+    offer = _offer_of_a_new_venue(engine, api)
     api.cookies.set("pass_jeton", _young(engine))
     assert "Réserver" in api.get(f"/pass/offres/{offer['offer_id']}").text  # sets pass_csrf
     forged = api.post("/pass/reserver", data={"stock": offer["stock_id"], "csrf": "deviné"})
