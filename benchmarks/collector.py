@@ -23,6 +23,7 @@ Usage: LANTERNE_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test [WEB
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import resource
@@ -336,6 +337,9 @@ def watch(server: subprocess.Popen[str], started: threading.Semaphore) -> None:
 
 
 def main() -> None:
+    # No options (settings come from the environment, see above); --help prints this instead of running.
+    usage = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    usage.parse_args()
     base = os.environ.get("LANTERNE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
     database_url, site, people = prepare(base)
     port = free_port()
