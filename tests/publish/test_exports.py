@@ -17,7 +17,14 @@ from typer.testing import CliRunner
 from lanterne.catalog.models import Cinema, Film
 from lanterne.cli import app
 from lanterne.db import utcnow
-from lanterne.publish.exports import build_exports, cached_export, refresh_exports, whole_dataset_file
+from lanterne.publish.datasets import DATASETS
+from lanterne.publish.exports import (
+    build_dataset,
+    build_exports,
+    cached_export,
+    refresh_exports,
+    whole_dataset_file,
+)
 from lanterne.runtime import Runtime
 
 
@@ -47,6 +54,20 @@ def test_a_stale_file_is_not_served(engine: Engine, runtime: Runtime) -> None:
     with engine.begin() as connection:
         connection.execute(update(Cinema).values(updated_at=utcnow() + timedelta(minutes=1)))
     assert cached_export(runtime, "programmation-cinemas", "csv") is None
+
+
+def test_building_one_format_keeps_the_others_of_the_same_data(engine: Engine, runtime: Runtime) -> None:
+    build(engine)
+    programme = DATASETS["programmation-cinemas"]
+    build_dataset(runtime, programme, only=("csv",))
+    build_dataset(runtime, programme, only=("xlsx",))
+    assert cached_export(runtime, "programmation-cinemas", "csv") is not None
+    assert cached_export(runtime, "programmation-cinemas", "xlsx") is not None
+    with engine.begin() as connection:  # new data: a file built before it no longer answers
+        connection.execute(update(Cinema).values(updated_at=utcnow() + timedelta(minutes=1)))
+    build_dataset(runtime, programme, only=("xlsx",))
+    assert cached_export(runtime, "programmation-cinemas", "csv") is None
+    assert cached_export(runtime, "programmation-cinemas", "xlsx") is not None
 
 
 def test_build_exports_command(engine: Engine, runtime: Runtime) -> None:

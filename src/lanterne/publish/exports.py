@@ -66,11 +66,16 @@ def write_file(runtime: Runtime, dataset: Dataset, format_name: str, options: di
 def build_dataset(runtime: Runtime, dataset: Dataset, only: Sequence[str] = formats.FORMATS) -> list[Path]:
     """Every format the dataset supports (or those of `only`), then the sidecar naming the data version
     they hold."""
+    export_dir(runtime).mkdir(parents=True, exist_ok=True)
     last_updated = dataset.last_updated(runtime.engine)
     options = _options(runtime, dataset, last_updated)
     supported = [name for name in formats.FORMATS if name in only and formats.supports(name, dataset)]
     built = [write_file(runtime, dataset, name, options) for name in supported]
-    stamp = {"last_updated": last_updated.isoformat(), "files": [path.name for path in built]}
+    files = [path.name for path in built]
+    earlier = _built_version(runtime, dataset.id)
+    if earlier.get("last_updated") == last_updated.isoformat():  # the same data: its other files still hold
+        files = sorted({*earlier.get("files", ()), *files})
+    stamp = {"last_updated": last_updated.isoformat(), "files": files}
     _stamp_path(runtime, dataset.id).write_bytes(orjson.dumps(stamp))
     return built
 
