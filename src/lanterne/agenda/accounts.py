@@ -142,13 +142,10 @@ def authenticate(engine: Engine, email: str, password: str, now: datetime) -> in
     if row is not None and row.locked_until is not None and row.locked_until > now:
         minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
         raise TooManyRequests(f"trop de tentatives : réessayez dans {minutes} min")
-    try:
-        if row is None or row.password_hash is None or not HASHER.verify(row.password_hash, password):
-            raise Forbidden("adresse ou mot de passe incorrect")
-    except (VerificationError, InvalidHashError, Forbidden) as exc:
+    if row is None or not _verifies(row.password_hash, password):
         if row is not None:
             _count_failure(engine, row.id, now)
-        raise Forbidden("adresse ou mot de passe incorrect") from exc
+        raise Forbidden("adresse ou mot de passe incorrect")
     with engine.begin() as connection:
         connection.execute(
             update(Account)
@@ -156,6 +153,16 @@ def authenticate(engine: Engine, email: str, password: str, now: datetime) -> in
             .values(last_login_at=now, failed_sign_ins=0, locked_until=None)
         )
     return int(row.id)
+
+
+def _verifies(password_hash: str | None, password: str) -> bool:
+    """Whether the password matches; an account without one (invitation pending) matches nothing."""
+    if password_hash is None:
+        return False
+    try:
+        return bool(HASHER.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def throttle_address(store: CounterStore, address: str, now: datetime) -> None:

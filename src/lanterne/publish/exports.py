@@ -82,7 +82,6 @@ def build_dataset(runtime: Runtime, dataset: Dataset, only: Sequence[str] = form
 
 def build_exports(runtime: Runtime, dataset_ids: list[str] | None = None) -> list[Path]:
     """Rebuild the cached files of every dataset (or of those named); the sync calls it when done."""
-    export_dir(runtime).mkdir(parents=True, exist_ok=True)
     built: list[Path] = []
     for dataset_id in dataset_ids or list(DATASETS):
         built += build_dataset(runtime, dataset_of(dataset_id))
@@ -101,7 +100,6 @@ def _built_version(runtime: Runtime, dataset_id: str) -> dict[str, Any]:
 def refresh_exports(runtime: Runtime) -> list[Path]:
     """Rebuild the files of the datasets whose data changed since their last build (the scheduled job:
     it follows the nightly sync, a manual one or box-office pushes alike, and costs nothing otherwise)."""
-    export_dir(runtime).mkdir(parents=True, exist_ok=True)
     built: list[Path] = []
     for dataset in DATASETS.values():
         current = dataset.last_updated(runtime.engine).isoformat()
