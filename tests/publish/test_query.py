@@ -80,6 +80,7 @@ def test_sort_takes_several_columns_and_ends_with_the_key() -> None:
         ({"nope_eq": "1"}, "nope_eq"),
         ({"cineid_eq": "abc"}, "cineid_eq"),
         ({"cineid_in": "1,deux"}, "cineid_in"),
+        ({"cinenom_in": "\n0"}, "cinenom_in"),
         ({"cineid_eq": str(2**70)}, "cineid_eq"),
         ({"_coords.lat_gte": "nan"}, "_coords.lat_gte"),
         ({"showstart_gte": "demain"}, "showstart_gte"),

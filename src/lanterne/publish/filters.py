@@ -54,7 +54,10 @@ def _value(column: Column, raw: str, param: str, binds: Binds) -> Any:
 
 
 def _list(column: Column, raw: str, param: str, binds: Binds) -> list[Any]:
-    items = next(csv.reader([raw], skipinitialspace=True), [])
+    try:
+        items = next(csv.reader([raw], skipinitialspace=True), [])
+    except csv.Error as error:  # a line break outside quotes, say
+        raise InvalidValue(param, f"une liste de valeurs séparées par des virgules ({error})") from None
     if len(items) > MAX_LIST:
         raise InvalidValue(param, f"au plus {MAX_LIST} valeurs séparées par des virgules")
     return [_value(column, item, param, binds) for item in items]
