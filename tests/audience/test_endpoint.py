@@ -25,9 +25,9 @@ from lanterne.audience.consent import Choice, record
 from lanterne.audience.intake import Intake
 from lanterne.audience.models import Event, Participation
 from lanterne.audience.queue import BatchQueue, flush
-from lanterne.audience.redis_pipe import RedisPipe, ReplyError, parse_reply
 from lanterne.errors import InvalidValue
 from lanterne.publish.ratelimit import counter_store
+from lanterne.redis_pipe import RedisPipe, ReplyError, parse_reply
 from lanterne.runtime import Runtime
 from lanterne.stand_ins.server import serve_in_thread
 

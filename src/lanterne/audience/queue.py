@@ -8,7 +8,6 @@ SQLite setup) batches are stored at once instead.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from datetime import UTC, datetime
@@ -19,14 +18,14 @@ import redis
 from sqlalchemy import Engine
 
 from lanterne.audience.collector import Batch, parse_batch, store_many
-from lanterne.audience.redis_pipe import RedisPipe, ReplyError
+from lanterne.redis_pipe import RedisPipe, Script
 
 log = logging.getLogger(__name__)
 KEY = "lanterne:audience:batches"
 TAKE = 500  # batches per flush: up to 10,000 events in one transaction
 # Count the batch against each limit and queue it only when every limit holds: one atomic round trip
 # per request instead of three (two counters and the push), which the collector's benchmark needed.
-ADMIT = """
+ADMIT = Script("""
 local over = 0
 for i = 1, #KEYS - 1 do
   local hits = redis.call('INCR', KEYS[i])
@@ -35,8 +34,7 @@ for i = 1, #KEYS - 1 do
 end
 if over == 0 then redis.call('RPUSH', KEYS[#KEYS], ARGV[#ARGV]) end
 return over
-"""
-ADMIT_SHA = hashlib.sha1(ADMIT.encode()).hexdigest()
+""")
 
 
 class BatchQueue:
@@ -45,22 +43,14 @@ class BatchQueue:
 
     def __init__(self, client: redis.Redis, key: str = KEY) -> None:
         self.client, self.key = client, key
-        pool = client.connection_pool
-        options = {**pool.connection_kwargs, "ssl": issubclass(pool.connection_class, redis.SSLConnection)}
-        self.pipe = RedisPipe(options, timeout=float(options.get("socket_timeout") or 2.0))
+        self.pipe = RedisPipe.beside(client)
 
     async def admit(self, body: bytes, received: datetime, limits: list[tuple[str, int]]) -> bool:
         """Count the batch against each (counter, limit) of this minute; queue it if none is exceeded."""
         minute = int(received.timestamp() // 60)
         keys = [f"{counter}:{minute}" for counter, _ in limits] + [self.key]
-        args: list[bytes | str | int] = [*keys, *(limit for _, limit in limits), _entry(body, received)]
-        try:
-            over = await self.pipe.call(b"EVALSHA", ADMIT_SHA, len(keys), *args)
-        except ReplyError as error:
-            if not str(error).startswith("NOSCRIPT"):
-                raise
-            over = await self.pipe.call(b"EVAL", ADMIT, len(keys), *args)  # loads it for the next ones
-        return not over
+        args: list[bytes | str | int] = [*(limit for _, limit in limits), _entry(body, received)]
+        return not await ADMIT.run(self.pipe, keys, args)
 
     def take(self, count: int = TAKE) -> list[tuple[Batch, datetime]]:
         raw = self.client.lpop(self.key, count) or []

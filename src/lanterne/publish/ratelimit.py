@@ -1,7 +1,8 @@
 """Per-client rate limits of the open API: 600 requests a minute by IP, 1,200 with an API key.
 
-Counters live where every web worker sees them — Redis when configured (one pipelined INCR+EXPIRE per
-request), else one atomic upsert in the database — never in a process's memory. Windows are fixed
+Counters live where every web worker sees them — Redis when configured (one script call per request,
+INCR and EXPIRE, sent on the worker's event loop through `redis_pipe` so that the round trip blocks
+nobody), else one atomic upsert in the database — never in a process's memory. Windows are fixed
 calendar minutes: a refused client is told, in `Retry-After`, how many seconds remain in the minute.
 """
 
@@ -23,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lanterne.publish import apikeys
 from lanterne.publish.models import RateLimitCounter
+from lanterne.redis_pipe import RedisPipe, ReplyError, Script
 from lanterne.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,12 @@ log = logging.getLogger(__name__)
 EXEMPT_PREFIXES = ("/static/", "/audience/")
 EXEMPT_PATHS = frozenset({"/health", "/static", "/audience"})
 KEY_CACHE_SECONDS = 60
+WINDOW_KEPT_SECONDS = 120
+COUNT = Script("""
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return hits
+""")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -45,30 +53,41 @@ class CounterStore(Protocol):
     def hit(self, client: str, minute: int) -> int:
         """Count one request of `client` in `minute`; return its requests so far in that minute."""
 
-    def key_valid(self, hashed: str) -> bool: ...
+    async def count(self, client: str, minute: int) -> int:
+        """`hit` for a request on the event loop: the wait for the store lets other requests run."""
+
+    async def key_valid(self, hashed: str) -> bool: ...
 
 
 class RedisCounters:
-    """Counters in Redis; key validity cached there a minute (revocation takes effect within it)."""
+    """Counters in Redis; key validity cached there a minute (revocation takes effect within it).
+
+    `hit` serves the synchronous callers (agenda sign-in, audience tag routes); the open API's
+    middleware uses `count` and `key_valid`, which go through the event loop's pipe."""
 
     def __init__(self, client: redis.Redis, engine: Engine, namespace: str = "lanterne:rl") -> None:
         self.redis, self.engine, self.namespace = client, engine, namespace
+        self.pipe = RedisPipe.beside(client)
 
     def hit(self, client: str, minute: int) -> int:
         name = f"{self.namespace}:{client}:{minute}"
         pipe = self.redis.pipeline(transaction=False)
         pipe.incr(name)
-        pipe.expire(name, 120)
+        pipe.expire(name, WINDOW_KEPT_SECONDS)
         hits, _ = pipe.execute()
         return int(hits)
 
-    def key_valid(self, hashed: str) -> bool:
+    async def count(self, client: str, minute: int) -> int:
+        hits = await COUNT.run(self.pipe, [f"{self.namespace}:{client}:{minute}"], [WINDOW_KEPT_SECONDS])
+        return int(hits)  # type: ignore[call-overload]
+
+    async def key_valid(self, hashed: str) -> bool:
         name = f"{self.namespace}:key:{hashed}"
-        cached = self.redis.get(name)
+        cached = await self.pipe.call(b"GET", name)
         if cached is not None:
             return cached == b"1"
         valid = apikeys.is_valid(self.engine, hashed)
-        self.redis.set(name, b"1" if valid else b"0", ex=KEY_CACHE_SECONDS)
+        await self.pipe.call(b"SET", name, b"1" if valid else b"0", b"EX", KEY_CACHE_SECONDS)
         return valid
 
 
@@ -92,7 +111,10 @@ class DatabaseCounters:
         with self.engine.begin() as connection:
             return int(connection.execute(counted).scalar_one())
 
-    def key_valid(self, hashed: str) -> bool:
+    async def count(self, client: str, minute: int) -> int:
+        return self.hit(client, minute)  # the embedded setup: one short write, on the loop
+
+    async def key_valid(self, hashed: str) -> bool:
         return apikeys.is_valid(self.engine, hashed)
 
 
@@ -129,7 +151,7 @@ class RateLimits:
         self.store, self.engine, self.clock = store, engine, clock
         self.anonymous, self.keyed = anonymous, keyed
 
-    def judge(self, ip: str, key: str | None) -> Verdict:
+    async def judge(self, ip: str, key: str | None) -> Verdict:
         now = self.clock()
         retry_after = max(1, math.ceil(60 - now % 60))
         limit = self.keyed if key else self.anonymous
@@ -137,12 +159,12 @@ class RateLimits:
             return Verdict(200, 0, 0, retry_after)
         try:
             hashed = apikeys.key_hash(key) if key else ""
-            if key and not self.store.key_valid(hashed):
+            if key and not await self.store.key_valid(hashed):
                 return Verdict(401, limit, 0, 0, "clé d'API (x-apiKey) inconnue ou révoquée")
-            hits = self.store.hit(f"key:{hashed[:32]}" if key else f"ip:{ip}", int(now // 60))
+            hits = await self.store.count(f"key:{hashed[:32]}" if key else f"ip:{ip}", int(now // 60))
             if key and hits == 1:
                 apikeys.mark_used(self.engine, hashed)
-        except (redis.RedisError, SQLAlchemyError):  # a counting outage must not take the API down
+        except (redis.RedisError, ReplyError, SQLAlchemyError, OSError, TimeoutError):  # outage: let through
             log.exception("rate-limit store unavailable; request let through")
             return Verdict(200, limit, limit, retry_after)
         if hits > limit:
@@ -212,7 +234,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or is_exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
-        verdict = self.limits.judge(client_ip(scope), api_key(scope))
+        verdict = await self.limits.judge(client_ip(scope), api_key(scope))
         if verdict.status != 200:
             await refuse(send, verdict)
             return

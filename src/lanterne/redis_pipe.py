@@ -1,20 +1,24 @@
-"""A pipelined Redis connection on the web worker's event loop, for the collector's one call per batch.
+"""A pipelined Redis connection on the web worker's event loop, for the one call a request makes.
 
-redis-py's synchronous client blocked the event loop for each round trip — on a loaded 2-core machine
-half the wall time of a batch, during which the worker answered nobody — and its per-command
-bookkeeping cost more CPU than all of the collector's checks; its asyncio client costs more still. The
-collector sends a single kind of command (a script returning an integer), so this speaks just enough
-of the Redis protocol (RESP2): commands are written as requests arrive, without waiting for the
-previous answer, and replies, which Redis sends in order, wake the waiting requests, several per read
-under load.
+The audience collector (one script per batch) and the open API's rate limit (one counter per request)
+each call Redis once per request. redis-py's synchronous client blocked the event loop for each round
+trip — on a loaded 2-core machine half the wall time of a collector batch, during which the worker
+answered nobody — and its per-command bookkeeping cost more CPU than all of the collector's checks;
+its asyncio client costs more still. Both send scripts returning an integer, so this speaks just
+enough of the Redis protocol (RESP2): commands are written as requests arrive, without waiting for
+the previous answer, and replies, which Redis sends in order, wake the waiting requests, several per
+read under load.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ssl
 from collections import deque
 from typing import Any
+
+import redis
 
 
 class ReplyError(Exception):
@@ -88,6 +92,21 @@ class _Connection(asyncio.Protocol):
                 waiter.set_exception(exc or ConnectionError("connexion Redis fermée"))
 
 
+class Script:
+    """A Lua script sent by its digest, and whole only the first time a server has not seen it."""
+
+    def __init__(self, source: str) -> None:
+        self.source, self.sha = source, hashlib.sha1(source.encode()).hexdigest()
+
+    async def run(self, pipe: RedisPipe, keys: list[str], args: list[bytes | str | int]) -> object:
+        try:
+            return await pipe.call(b"EVALSHA", self.sha, len(keys), *keys, *args)
+        except ReplyError as error:
+            if not str(error).startswith("NOSCRIPT"):
+                raise
+            return await pipe.call(b"EVAL", self.source, len(keys), *keys, *args)  # loads it for later
+
+
 class RedisPipe:
     """One connection per event loop, opened on first use and again after it is lost."""
 
@@ -96,6 +115,13 @@ class RedisPipe:
         self._connection: _Connection | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._opening: asyncio.Lock | None = None
+
+    @classmethod
+    def beside(cls, client: redis.Redis) -> RedisPipe:
+        """A pipe to the same server and database as a redis-py client, with its timeout."""
+        pool = client.connection_pool
+        options = {**pool.connection_kwargs, "ssl": issubclass(pool.connection_class, redis.SSLConnection)}
+        return cls(options, timeout=float(options.get("socket_timeout") or 2.0))
 
     async def call(self, *parts: bytes | str | int) -> object:
         connection = self._connection
