@@ -17,10 +17,11 @@ from lanterne.barometer.routes import router as barometer_router
 from lanterne.booking.routes import router as booking_router
 from lanterne.catalog.routes import router as catalog_router
 from lanterne.collect.routes import router as collect_router
-from lanterne.errors import InvalidValue, LanterneError
+from lanterne.errors import LanterneError
 from lanterne.portal.routes import mount_static
 from lanterne.portal.routes import router as portal_router
 from lanterne.publish.caching import CORS_OPEN_READS
+from lanterne.publish.endpoint import LinesEndpoint
 from lanterne.publish.ratelimit import RateLimitMiddleware
 from lanterne.publish.routes import router as publish_router
 from lanterne.runtime import Runtime
@@ -40,10 +41,7 @@ ROUTERS = [
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LanterneError)
-    body: dict[str, object] = {"error": str(exc)}
-    if isinstance(exc, InvalidValue):
-        body.update(field=exc.field, reason=exc.reason, row=exc.row)
-    return JSONResponse(body, status_code=exc.status_code)
+    return JSONResponse(exc.answer(), status_code=exc.status_code)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -60,6 +58,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for router in ROUTERS:
         app.include_router(router)
     mount_static(app)
+    app.add_middleware(LinesEndpoint, runtime=runtime)  # innermost: JSON `lines` pages, the busiest reads
     app.add_middleware(RateLimitMiddleware, runtime=runtime)  # shared counters: Redis or the database
     app.add_middleware(CORSMiddleware, **CORS_OPEN_READS)  # a 429 is readable cross-origin too
     app.add_middleware(CollectorEndpoint)  # outermost: POST /audience/collect, the busiest

@@ -10,6 +10,14 @@ class LanterneError(Exception):
 
     status_code = 400
 
+    def answer(self) -> dict[str, object]:
+        """The JSON body every endpoint answers it with: the message, and for a bad value its field,
+        reason and row (app.py's handler and the bare ASGI endpoints share it)."""
+        body: dict[str, object] = {"error": str(self)}
+        if isinstance(self, InvalidValue):
+            body.update(field=self.field, reason=self.reason, row=self.row)
+        return body
+
 
 @dataclass
 class RowError:

@@ -16,7 +16,7 @@ import orjson
 
 from lanterne.audience import collector
 from lanterne.audience.intake import Intake, Request, TooLarge
-from lanterne.errors import InvalidValue, LanterneError
+from lanterne.errors import LanterneError
 
 PATH = "/audience/collect"
 Scope = MutableMapping[str, Any]
@@ -84,10 +84,7 @@ async def _tag_request(scope: Scope, receive: Receive) -> Request | None:
 
 async def _refuse(send: Send, error: LanterneError) -> None:
     """The app's answer to a domain error (app.py's handler), with the open CORS header."""
-    answer: dict[str, object] = {"error": str(error)}
-    if isinstance(error, InvalidValue):
-        answer.update(field=error.field, reason=error.reason, row=error.row)
-    body = orjson.dumps(answer)
+    body = orjson.dumps(error.answer())
     headers = [OPEN, (b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     await send({"type": "http.response.start", "status": error.status_code, "headers": headers})
     await send({"type": "http.response.body", "body": body})
