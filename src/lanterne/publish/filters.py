@@ -96,6 +96,8 @@ OPERATORS: dict[str, Operator] = {
 
 def split_filter(dataset: Dataset, param: str) -> tuple[Column, str] | None:
     """`cinedepartement_in` → (the column, "in"); None when the parameter is not a column filter."""
+    if "_" not in param:
+        return None  # size, sort, select, q…: no operator suffix to look for
     for operator in OPERATORS:
         suffix = f"_{operator}"
         if param.endswith(suffix):
