@@ -2,7 +2,8 @@
 
 Builds the demo programme into a Lanterne SQLite database and the same rows, denormalized, into a
 Datasette database (Datasette installed by this script into its own virtualenv, facet suggestions off),
-serves both, loads them with `wrk` (apt-get install wrk) at 1 and 16 concurrent clients on five
+serves them — Lanterne twice: as deployed, keeping JSON pages a minute (`publish.answers`), and
+computing every page — loads them with `wrk` (apt-get install wrk) at 1 and 16 concurrent clients on five
 queries, then times 1 M-row CSV and XLSX exports and the server's peak memory. Unfiltered exports are
 answered from the files the nightly job writes after each sync (their build time is printed apart);
 `--live-export` also times the whole CSV written during the request.
@@ -161,8 +162,11 @@ def serving(
         process.wait(20)
 
 
-def lanterne_command(db: Path, port: int, workers: int) -> tuple[list[str], dict[str, str]]:
-    """Lanterne under uvicorn as deployed: its exports directory beside the database."""
+def lanterne_command(
+    db: Path, port: int, workers: int, kept_pages: bool = True
+) -> tuple[list[str], dict[str, str]]:
+    """Lanterne under uvicorn as deployed: its exports directory beside the database; without
+    `kept_pages` every page is computed (the answer cache off)."""
     command = [str(PYTHON.parent / "uvicorn"), "lanterne.app:create_app", "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     env = {
@@ -173,6 +177,8 @@ def lanterne_command(db: Path, port: int, workers: int) -> tuple[list[str], dict
         "LANTERNE_RATE_LIMIT_ANONYMOUS": "1000000000",  # counted (in Redis) as in production, never refused
         "LANTERNE_EXPORTS_DIR": str(db.parent / "exports"),
     }
+    if not kept_pages:
+        env["LANTERNE_ANSWER_CACHE_MB"] = "0"
     return command, env
 
 
@@ -313,22 +319,26 @@ def load(base: str, paths: list[str], clients: int, seconds: int, work: Path, pi
     return [rate, _ms(output, "50"), _ms(output, "99"), used]
 
 
-def compare(
-    urls: tuple[str, str], pids: tuple[int, int], engine: Engine, args: argparse.Namespace, work: Path
-) -> None:
-    lanterne, datasette = urls
-    ours, theirs = lanterne_paths(engine, lanterne), datasette_paths(engine, datasette)
-    print(f"\n{'query':<17} {'clients':>7} | {'Lanterne req/s':>14} {'p50':>7} {'p99':>7} {'cpu/req':>7} | "
-          f"{'Datasette req/s':>15} {'p50':>7} {'p99':>7} {'cpu/req':>7} | ratio")  # fmt: skip
+def compare(urls: tuple[str, str, str], pids: tuple[int, int, int], engine: Engine, args: argparse.Namespace,
+            work: Path) -> None:  # fmt: skip
+    """Each query against Lanterne as deployed (pages kept a minute), Lanterne computing every page,
+    and Datasette; the ratios are to Datasette's requests/s."""
+    kept, computed, datasette = urls
+    ours, theirs = lanterne_paths(engine, kept), datasette_paths(engine, datasette)
+    servers = ((kept, ours), (computed, ours), (datasette, theirs))
+    head = f"{'req/s':>6} {'p50':>7} {'p99':>7} {'cpu/req':>7}"
+    print(f"\n{'':<17} {'':>7} | {'Lanterne (kept pages)':^30} | {'Lanterne (computed)':^30} | "
+          f"{'Datasette':^30} | ratios")  # fmt: skip
+    print(f"{'query':<17} {'clients':>7} | {head} | {head} | {head} | kept computed")
     for name in QUERIES:
         for clients in (1, 16):
-            for base, paths in ((lanterne, ours[name]), (datasette, theirs[name])):
-                load(base, paths, clients, 2, work)  # warm caches and connections
-            a = load(lanterne, ours[name], clients, args.duration, work, pids[0])
-            b = load(datasette, theirs[name], clients, args.duration, work, pids[1])
-            ratio = a[0] / max(b[0], 1e-9)
-            print(f"{name:<17} {clients:>7} | {a[0]:>14,.0f} {a[1]:>5.1f}ms {a[2]:>5.1f}ms {a[3]:>5.2f}ms | "
-                  f"{b[0]:>15,.0f} {b[1]:>5.1f}ms {b[2]:>5.1f}ms {b[3]:>5.2f}ms | {ratio:5.1f}×")  # fmt: skip
+            for base, paths in servers:
+                load(base, paths[name], clients, 2, work)  # warm caches and connections
+            figures = [load(base, paths[name], clients, args.duration, work, pid)
+                       for (base, paths), pid in zip(servers, pids, strict=True)]  # fmt: skip
+            cells = " | ".join(f"{f[0]:>6,.0f} {f[1]:>5.1f}ms {f[2]:>5.1f}ms {f[3]:>5.2f}ms" for f in figures)
+            ratios = [f[0] / max(figures[2][0], 1e-9) for f in figures[:2]]
+            print(f"{name:<17} {clients:>7} | {cells} | {ratios[0]:4.1f}× {ratios[1]:6.1f}×")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -376,14 +386,18 @@ def main() -> None:
     engine = build_lanterne(work / "lanterne.db", args)
     build_datasette_db(work / "bench.db", engine)
     binary = install_datasette(work / "datasette-venv")
-    lport, dport = free_port(), free_port()
+    lport, cport, dport = free_port(), free_port(), free_port()
     command, env = lanterne_command(work / "lanterne.db", lport, args.workers)
-    lanterne, datasette = f"http://127.0.0.1:{lport}", f"http://127.0.0.1:{dport}"
+    computing, computing_env = lanterne_command(work / "lanterne.db", cport, args.workers, kept_pages=False)
+    lanterne, computed = f"http://127.0.0.1:{lport}", f"http://127.0.0.1:{cport}"
+    datasette = f"http://127.0.0.1:{dport}"
     with (
         serving(command, f"{lanterne}/health", env) as ours,
+        serving(computing, f"{computed}/health", computing_env) as recomputing,
         serving(datasette_command(binary, work / "bench.db", dport), f"{datasette}/bench") as theirs,
     ):
-        compare((lanterne, datasette), (ours.pid, theirs.pid), engine, args, work)
+        pids = (ours.pid, recomputing.pid, theirs.pid)
+        compare((lanterne, computed, datasette), pids, engine, args, work)
     command, env = lanterne_command(work / "lanterne.db", free_port(), 1)
     single = f"http://127.0.0.1:{command[command.index('--port') + 1]}"
     print()

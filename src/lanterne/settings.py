@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     rate_limit_anonymous: int = 600
     rate_limit_key: int = 1200
     exports_dir: str = Field(default="exports", description="Where whole-dataset files are cached")
+    answer_cache_mb: int = Field(
+        default=64, description="JSON pages each web worker keeps for their max-age (0: off)"
+    )
     producer: str = Field(default="Union des cinémas indépendants", description="Credited in datasets")
 
     # Audience collector: batches a minute per address (daily-keyed hash) and per visitor

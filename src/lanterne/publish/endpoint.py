@@ -8,7 +8,8 @@ recognised by two string tests, and the answer is the route's own: the same doma
 CORS middlewares, so a `lines` request is counted and readable cross-origin as before.
 
 Files (`format=csv|xlsx|…`, streamed) and every other URL go on to the app; `publish/routes.py` keeps the
-`lines` route, which documents the URL in the OpenAPI description and answers the files.
+`lines` route, which documents the URL in the OpenAPI description and answers the files. Pages
+answered are kept for their announced max-age while the data stands (`publish.answers`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lanterne.errors import LanterneError
 from lanterne.publish import caching
+from lanterne.publish.answers import AnswerCache
 from lanterne.publish.lines import dataset_of, lines
 from lanterne.runtime import Runtime
 
@@ -57,6 +59,8 @@ class LinesEndpoint:
 
     def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app, self.runtime = app, runtime
+        budget = runtime.settings.answer_cache_mb * 1_000_000
+        self.answers = AnswerCache(budget) if budget > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         dataset_id = lines_dataset(scope["path"]) if scope["type"] == "http" else None
@@ -73,7 +77,7 @@ class LinesEndpoint:
         except LanterneError as error:
             status, headers, body = error.status_code, [], orjson.dumps(error.answer())
         if status != 304:
-            headers += [JSON, (b"content-length", b"%d" % len(body))]
+            headers = [*headers, JSON, (b"content-length", b"%d" % len(body))]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -81,14 +85,20 @@ class LinesEndpoint:
         self, scope: Scope, dataset_id: str, query_string: str, params: list[tuple[str, str]]
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """What `publish.routes.dataset_lines` answers in JSON: 304 when the reuser holds this
-        version, else the page with its validators and `Link`."""
+        version, else the page with its validators and `Link`, kept a minute (`publish.answers`)."""
         engine, base_url = self.runtime.engine, self.runtime.settings.base_url
         last_updated = dataset_of(dataset_id).last_updated(engine)
         current = caching.validators(dataset_id, last_updated, query_string)
         validators = _encoded(current.headers())
         if caching.not_modified(_revalidation_headers(scope), current):
             return 304, validators, b""
+        key = (scope["path"], caching.public_query(query_string))
+        if self.answers is not None and (kept := self.answers.get(key, last_updated)) is not None:
+            return 200, kept.headers, kept.body
         url = base_url.rstrip("/") + scope["path"]
         answer = lines(engine, dataset_id, params, url, base_url, last_updated)
         assert isinstance(answer.body, bytes)  # JSON is built whole; files went to the route
-        return 200, [*_encoded(answer.headers), *validators], answer.body
+        headers = [*_encoded(answer.headers), *validators]
+        if self.answers is not None:
+            self.answers.put(key, last_updated, headers, answer.body)
+        return 200, headers, answer.body
