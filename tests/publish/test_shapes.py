@@ -15,6 +15,7 @@ from tests.publish.sample_catalog import build
 
 from lanterne.catalog.models import Showtime
 from lanterne.publish.datasets import DATASETS
+from lanterne.publish.formats.values import local_iso
 from lanterne.publish.lines import _statement, base_select, page_rows, shape, statement, values
 from lanterne.publish.prepared import Prepared
 from lanterne.publish.query import encode_cursor, parse_lines
@@ -116,13 +117,22 @@ def test_prepared_pages_hold_what_sqlalchemy_reads(engine: Engine, params: dict[
     query = parse_lines(PROGRAMME, params)
     with connect(engine) as connection:
         ensure_fresh(engine, query.filters.searched)
-        prepared = page_rows(connection, query, 50)
+        prepared, presented = page_rows(connection, query, 50)
         by_sqlalchemy = [tuple(row) for row in connection.execute(statement(query, 50), values(query))]
-    assert prepared == by_sqlalchemy and prepared
-    assert [type(cell) for cell in prepared[0]] == [type(cell) for cell in by_sqlalchemy[0]]
-    key = ("prepared", engine.dialect.name, shape(query, "rows", 50))
+    # A JSON page's times are read straight into Paris ISO text; everything else is what SQLAlchemy reads.
+    shown = [
+        tuple(local_iso(cell) if i in presented and cell is not None else cell for i, cell in enumerate(row))
+        for row in by_sqlalchemy
+    ]
+    assert prepared == shown and prepared
+    assert [type(cell) for cell in prepared[0]] == [type(cell) for cell in shown[0]]
+    key = ("prepared", engine.dialect.name, True, shape(query, "rows", 50))
     if engine.dialect.name == "sqlite":  # PostgreSQL pages go through SQLAlchemy (`prepared.prepare`)
         assert isinstance(PROGRAMME.cached(key, lambda: None), Prepared)
+        times = {i for i, column in enumerate(query.columns) if column.type == "datetime"}
+        assert presented == times and times
+    else:
+        assert presented == frozenset()
 
 
 @pytest.mark.parametrize(

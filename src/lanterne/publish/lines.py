@@ -34,6 +34,7 @@ class Page:
     rows: Sequence[Any]
     total: int | None
     next_params: dict[str, str] | None  # what changes in the query string for the next page
+    presented: frozenset[int] = frozenset()  # columns the rows already hold as JSON shows them
 
 
 @dataclass
@@ -165,15 +166,21 @@ def _statement(query: LinesQuery, limit: int | None) -> Select[Any]:
     return select(*wide).select_from(source).where(key.in_(keys)).order_by(*order)
 
 
-def page_rows(connection: Connection, query: LinesQuery, limit: int) -> Sequence[Any]:
-    """The rows of a page, through the shape's prepared SQL (`publish.prepared`) when it has one."""
-    key = ("prepared", connection.dialect.name, shape(query, "rows", limit))
-    prepared = query.dataset.cached(
-        key, lambda: prepare(statement(query, limit), connection.dialect) or NOT_PREPARED
-    )
+def page_rows(connection: Connection, query: LinesQuery, limit: int) -> tuple[Sequence[Any], frozenset[int]]:
+    """The rows of a page, through the shape's prepared SQL (`publish.prepared`) when it has one, and
+    which of their columns already hold what JSON shows (times in Paris time, for a JSON page)."""
+    shown = query.format == "json"
+    key = ("prepared", connection.dialect.name, shown, shape(query, "rows", limit))
+    present = {i: local_iso for i, column in enumerate(query.columns) if column.type == "datetime"}
+
+    def prepared_sql() -> Prepared | object:
+        sql = statement(query, limit)
+        return prepare(sql, connection.dialect, present if shown else None) or NOT_PREPARED
+
+    prepared = query.dataset.cached(key, prepared_sql)
     if isinstance(prepared, Prepared):
-        return prepared.rows(connection, values(query))
-    return connection.execute(statement(query, limit), values(query)).all()
+        return prepared.rows(connection, values(query)), prepared.presented
+    return connection.execute(statement(query, limit), values(query)).all(), frozenset()
 
 
 def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: datetime | None = None) -> int:
@@ -195,9 +202,10 @@ def fetch_page(engine: Engine, query: LinesQuery, last_updated: datetime | None 
     """One page of rows and, when asked, the count; `last_updated` spares a lookup the caller made."""
     ensure_fresh(engine, query.filters.searched)
     rows: Sequence[Any] = []
+    presented: frozenset[int] = frozenset()
     if query.size:
         with connect(engine) as connection:
-            rows = page_rows(connection, query, query.size + 1)
+            rows, presented = page_rows(connection, query, query.size + 1)
     total = count(engine, query.dataset, query.filters, last_updated) if query.count else None
     more = len(rows) > query.size
     rows = rows[: query.size]
@@ -207,7 +215,7 @@ def fetch_page(engine: Engine, query: LinesQuery, last_updated: datetime | None 
     elif more:
         width = len(query.columns)
         next_params = {"after": encode_cursor(tuple(rows[-1][width:]))}
-    return Page(rows, total, next_params)
+    return Page(rows, total, next_params, presented)
 
 
 def next_url(url: str, params: Sequence[tuple[str, str]], changes: dict[str, str]) -> str:
@@ -218,15 +226,17 @@ def next_url(url: str, params: Sequence[tuple[str, str]], changes: dict[str, str
 def json_body(query: LinesQuery, page: Page, following: str | None) -> bytes:
     """Data Fair's shape, `{"total", "next", "results"}`; times in Paris time with their offset."""
     names = [column.name for column in query.columns]
-    times = [i for i, column in enumerate(query.columns) if column.type == "datetime"]
-    width = len(names)
-    results = []
-    for row in page.rows:
-        cells = list(row[:width])
-        for i in times:
-            if cells[i] is not None:
-                cells[i] = local_iso(cells[i])  # orjson's own spelling of the Paris time, converted once
-        results.append(dict(zip(names, cells, strict=True)))
+    times = [i for i, c in enumerate(query.columns) if c.type == "datetime" and i not in page.presented]
+    if times:
+        results = []
+        for row in page.rows:
+            cells = list(row[: len(names)])
+            for i in times:
+                if cells[i] is not None:
+                    cells[i] = local_iso(cells[i])  # orjson's own spelling of the Paris time, converted once
+            results.append(dict(zip(names, cells, strict=True)))
+    else:  # the rows hold what is shown: their sort values, after the columns, are left out by zip
+        results = [dict(zip(names, row, strict=False)) for row in page.rows]
     body: dict[str, Any] = {}
     if page.total is not None:
         body["total"] = page.total

@@ -46,6 +46,7 @@ class Prepared:
     defaults: Mapping[str, Any]  # every parameter as first bound: constants stay, request values change
     bind: Mapping[str, Convert]
     results: tuple[tuple[int, Convert], ...]
+    presented: frozenset[int] = frozenset()  # columns read straight into their presentation
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
         merged = {**self.defaults, **values}
@@ -72,9 +73,14 @@ class Prepared:
         return rows
 
 
-def prepare(statement: Select[Any], dialect: Dialect) -> Prepared | None:
+def prepare(
+    statement: Select[Any], dialect: Dialect, present: Mapping[int, Convert] | None = None
+) -> Prepared | None:
     """The statement as SQL for this database; None when its SQL depends on values (expanding IN), or
-    on PostgreSQL, whose row conversions depend on the types the driver reports at each execution."""
+    on PostgreSQL, whose row conversions depend on the types the driver reports at each execution.
+
+    `present` maps result columns to what the answer shows of their value (a time as Paris ISO text
+    for JSON): the stored text then becomes the shown text in one remembered step."""
     if dialect.name != "sqlite":
         return None
     compiled = statement.compile(dialect=dialect)
@@ -85,11 +91,19 @@ def prepare(statement: Select[Any], dialect: Dialect) -> Prepared | None:
         convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             binds[compiled.escaped_bind_names.get(name, name)] = convert
-    results = []
+    results: list[tuple[int, Convert]] = []
+    presented: set[int] = set()
     for index, column in enumerate(statement.selected_columns):
-        convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
-        if convert is not None:
-            results.append((index, _remembering(convert)))
+        read: Convert | None = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if read is not None and present and index in present:
+            read = _then(read, present[index])
+            presented.add(index)
+        if read is not None:
+            results.append((index, _remembering(read)))
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
     defaults = compiled.construct_params()
-    return Prepared(str(compiled), order, defaults, binds, tuple(results))
+    return Prepared(str(compiled), order, defaults, binds, tuple(results), frozenset(presented))
+
+
+def _then(first: Convert, second: Convert) -> Convert:
+    return lambda raw: second(first(raw))
