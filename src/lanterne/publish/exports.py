@@ -52,7 +52,7 @@ def write_file(runtime: Runtime, dataset: Dataset, format_name: str, options: di
     query = parse_lines(dataset, {})
     path = export_path(runtime, dataset.id, format_name)
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    rows = stream_rows(runtime.engine, query)
+    rows = stream_rows(runtime.engine, query, format_name in formats.TEXT_TIMES)
     try:
         with partial.open("wb") as handle:
             for chunk in formats.write(format_name, dataset, list(query.columns), rows, options):

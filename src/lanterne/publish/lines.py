@@ -166,10 +166,9 @@ def _statement(query: LinesQuery, limit: int | None) -> Select[Any]:
     return select(*wide).select_from(source).where(key.in_(keys)).order_by(*order)
 
 
-def page_rows(connection: Connection, query: LinesQuery, limit: int) -> tuple[Sequence[Any], frozenset[int]]:
-    """The rows of a page, through the shape's prepared SQL (`publish.prepared`) when it has one, and
-    which of their columns already hold what JSON shows (times in Paris time, for a JSON page)."""
-    shown = query.format == "json"
+def prepared(connection: Connection, query: LinesQuery, limit: int | None, shown: bool) -> Prepared | None:
+    """The shape's prepared SQL (`publish.prepared`), when the database has one; `shown`: its rows hold
+    times as the Paris ISO text JSON, CSV and GeoJSON write (`formats.TEXT_TIMES`)."""
     key = ("prepared", connection.dialect.name, shown, shape(query, "rows", limit))
     present = {i: local_iso for i, column in enumerate(query.columns) if column.type == "datetime"}
 
@@ -177,9 +176,17 @@ def page_rows(connection: Connection, query: LinesQuery, limit: int) -> tuple[Se
         sql = statement(query, limit)
         return prepare(sql, connection.dialect, present if shown else None) or NOT_PREPARED
 
-    prepared = query.dataset.cached(key, prepared_sql)
-    if isinstance(prepared, Prepared):
-        return prepared.rows(connection, values(query)), prepared.presented
+    found = query.dataset.cached(key, prepared_sql)
+    return found if isinstance(found, Prepared) else None
+
+
+def page_rows(
+    connection: Connection, query: LinesQuery, limit: int, shown: bool = False
+) -> tuple[Sequence[Any], frozenset[int]]:
+    """The rows of a page, and which of their columns already hold what a JSON answer shows (`shown`:
+    the caller writes JSON; the portal reads times as times)."""
+    if (sql := prepared(connection, query, limit, shown)) is not None:
+        return sql.rows(connection, values(query)), sql.presented
     return connection.execute(statement(query, limit), values(query)).all(), frozenset()
 
 
@@ -198,14 +205,17 @@ def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: date
     return dataset.remembered_count(key, version, counted)
 
 
-def fetch_page(engine: Engine, query: LinesQuery, last_updated: datetime | None = None) -> Page:
-    """One page of rows and, when asked, the count; `last_updated` spares a lookup the caller made."""
+def fetch_page(
+    engine: Engine, query: LinesQuery, last_updated: datetime | None = None, shown: bool = False
+) -> Page:
+    """One page of rows and, when asked, the count; `last_updated` spares a lookup the caller made;
+    `shown`: times may come as the text JSON shows (`Page.presented` says which)."""
     ensure_fresh(engine, query.filters.searched)
     rows: Sequence[Any] = []
     presented: frozenset[int] = frozenset()
     if query.size:
         with connect(engine) as connection:
-            rows, presented = page_rows(connection, query, query.size + 1)
+            rows, presented = page_rows(connection, query, query.size + 1, shown)
     total = count(engine, query.dataset, query.filters, last_updated) if query.count else None
     more = len(rows) > query.size
     rows = rows[: query.size]
@@ -271,7 +281,7 @@ def lines(
     query = parse_lines(dataset_of(dataset_id), _single(params))
     if query.format != "json":
         formats.check(query.format, query.dataset, query.columns, query.options)
-    page = fetch_page(engine, query, last_updated)
+    page = fetch_page(engine, query, last_updated, shown=query.format == "json")
     following = next_url(url, params, page.next_params) if page.next_params else None
     headers = {"link": f'<{following}>; rel="next"'} if following else {}
     if query.format == "json":
@@ -283,10 +293,16 @@ def lines(
     return Answer(chunks, formats.CONTENT_TYPES[query.format], {**headers, **file_headers(query)})
 
 
-def stream_rows(engine: Engine, query: LinesQuery) -> Iterator[tuple[Any, ...]]:
-    """Every matching row, read a thousand at a time; the connection closes when the client leaves."""
+def stream_rows(engine: Engine, query: LinesQuery, times_as_text: bool = False) -> Iterator[tuple[Any, ...]]:
+    """Every matching row, read a thousand at a time; the connection closes when the client leaves.
+    With `times_as_text` (for `formats.TEXT_TIMES`), times may arrive as the Paris ISO text they show."""
     width = len(query.columns)
     with connect(engine) as connection:
+        if (sql := prepared(connection, query, None, times_as_text)) is not None:
+            for batch in sql.stream(connection, values(query), BATCH):
+                for row in batch:
+                    yield row[:width]
+            return
         result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
             statement(query, None), values(query)
         )
@@ -314,7 +330,7 @@ def full(
     formats.check(query.format, query.dataset, query.columns, query.options)
     ensure_fresh(engine, query.filters.searched)
     options = export_options(engine, query, base_url, last_updated)
-    rows = stream_rows(engine, query)
+    rows = stream_rows(engine, query, query.format in formats.TEXT_TIMES)
     chunks = formats.write(query.format, query.dataset, list(query.columns), rows, options)
     return Answer(chunks, formats.CONTENT_TYPES[query.format], file_headers(query))
 

@@ -8,7 +8,7 @@ distinct time of day is converted once, not once per séance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,9 +59,22 @@ class Prepared:
         cursor = connection.connection.cursor()
         try:
             cursor.execute(self.sql, self.parameters(values))
-            found = cursor.fetchall()
+            return self.converted(cursor.fetchall())
         finally:
             cursor.close()
+
+    def stream(self, connection: Connection, values: Mapping[str, Any], batch: int) -> Iterator[list[Any]]:
+        """Every row, `batch` at a time, for an export: SQLAlchemy's per-row result processing was a
+        third of a streamed CSV's time."""
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(self.sql, self.parameters(values))
+            while found := cursor.fetchmany(batch):
+                yield self.converted(found)
+        finally:
+            cursor.close()
+
+    def converted(self, found: Sequence[Any]) -> list[tuple[Any, ...]]:
         if not self.results:
             return [tuple(row) for row in found]
         rows = []

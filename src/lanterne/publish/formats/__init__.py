@@ -30,6 +30,8 @@ CONTENT_TYPES: dict[str, str] = {
 }
 EXTENSIONS: dict[str, str] = {name: name for name in ("csv", "xlsx", "geojson", "ics", "parquet")}
 FORMATS = tuple(WRITERS)
+# Formats that write instants as Paris ISO text: their rows may hold that text already (`lines.stream_rows`).
+TEXT_TIMES = frozenset({"json", "csv", "geojson"})
 
 
 def supports(format_name: str, dataset: DatasetLike) -> bool:

@@ -68,7 +68,7 @@ def _boolean_text(value: Any) -> Any:
 
 
 def _datetime_text(value: Any) -> Any:
-    return value if value is None else local_iso(value)
+    return value if value is None or isinstance(value, str) else local_iso(value)  # str: already shown
 
 
 def _date_text(value: Any) -> Any:
