@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -73,6 +73,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def sqlite_version(connection: Connection) -> tuple[int, int] | None:
+    """What changes whenever the SQLite database does: `data_version` moves when another connection
+    commits, `total_changes` when this one writes (a sync run by the same process). None elsewhere."""
+    if connection.dialect.name != "sqlite":
+        return None
+    raw: Any = connection.connection.driver_connection
+    return raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -14,6 +14,7 @@ from tests.publish.sample_catalog import published
 
 from lanterne.catalog.models import Film
 from lanterne.publish import caching, exports
+from lanterne.publish.search import FILMS, stale
 from lanterne.runtime import Runtime
 
 LINES = "/data-fair/api/v1/datasets/programmation-cinemas/lines"
@@ -157,6 +158,18 @@ def test_full_text_follows_catalog_changes(catalog_api: TestClient, engine: Engi
         connection.execute(update(Film).where(Film.id == 3).values(title="La Lumière des jours"))
     assert sorted(ids(catalog_api, q="lumiere")) == expected(lambda r: r["film_id"] == 3)
     assert ids(catalog_api, q="perfect") == []
+
+
+def test_words_found_fresh_are_checked_again_once_the_database_changes(
+    catalog_api: TestClient, engine: Engine
+) -> None:
+    for _ in range(3):  # the first search writes the words; the next ones find them fresh, and remember it
+        assert ids(catalog_api, q="lumiere") == []
+    assert stale(engine, (FILMS,)) == []
+    with engine.begin() as connection:
+        connection.execute(update(Film).where(Film.id == 3).values(title="La Lumière des jours"))
+    assert stale(engine, (FILMS,)) == [FILMS]
+    assert sorted(ids(catalog_api, q="lumiere")) == expected(lambda r: r["film_id"] == 3)
 
 
 def test_films_cinemas_and_schools_datasets(catalog_api: TestClient) -> None:

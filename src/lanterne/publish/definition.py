@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, FromClause, and_, func, select, true
+from sqlalchemy import Engine, FromClause, and_, func, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.util import find_tables
 
+from lanterne.db import sqlite_version
 from lanterne.publish.search import TextSource
 
 TYPES = ("string", "integer", "number", "boolean", "datetime", "date")
@@ -159,15 +160,6 @@ class Dataset:
                 self._statements.clear()
             found = self._statements[shape] = build()
         return found  # type: ignore[no-any-return]
-
-
-def sqlite_version(connection: Connection) -> tuple[int, int] | None:
-    """What changes whenever the SQLite database does: `data_version` moves when another connection
-    commits, `total_changes` when this one writes (a sync run by the same process). None elsewhere."""
-    if connection.dialect.name != "sqlite":
-        return None
-    raw: Any = connection.connection.driver_connection
-    return raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes
 
 
 class Likely(FunctionElement[bool]):

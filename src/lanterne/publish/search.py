@@ -35,7 +35,7 @@ from sqlalchemy.types import Text
 
 from lanterne.catalog.identity import fold
 from lanterne.catalog.models import Cinema, Film, School, Showtime
-from lanterne.db import Base, UTCDateTime
+from lanterne.db import Base, UTCDateTime, sqlite_version
 from lanterne.publish.binds import Binds
 
 WORD_LENGTH = 60
@@ -257,13 +257,20 @@ def _freshness(sources: tuple[TextSource, ...]) -> Select[Any]:
 
 
 def stale(engine: Engine, sources: tuple[TextSource, ...]) -> list[TextSource]:
-    """The sources changed since their words were written: one query of index seeks."""
+    """The sources changed since their words were written: one query of index seeks, asked again on
+    SQLite only once the database changed since this connection found them fresh (every search asks)."""
     if not sources:
         return []
     with engine.connect() as connection:
+        version, fresh = sqlite_version(connection), ("words fresh", sources)
+        if version is not None and connection.info.get(fresh) == version:
+            return []
         found = connection.execute(_freshness(sources)).one()
-    pairs = zip(sources, found[: len(sources)], found[len(sources) :], strict=True)
-    return [source for source, last, mark in pairs if last is not None and (mark is None or last > mark)]
+        pairs = zip(sources, found[: len(sources)], found[len(sources) :], strict=True)
+        changed = [source for source, last, mark in pairs if last and (mark is None or last > mark)]
+        if not changed and version is not None:
+            connection.info[fresh] = version
+    return changed
 
 
 def ensure_fresh(engine: Engine, sources: tuple[TextSource, ...]) -> None:
