@@ -170,11 +170,10 @@ def prepared(connection: Connection, query: LinesQuery, limit: int | None, shown
     """The shape's prepared SQL (`publish.prepared`), when the database has one; `shown`: its rows hold
     times as the Paris ISO text JSON, CSV and GeoJSON write (`formats.TEXT_TIMES`)."""
     key = ("prepared", connection.dialect.name, shown, shape(query, "rows", limit))
-    present = {i: local_iso for i, column in enumerate(query.columns) if column.type == "datetime"}
 
     def prepared_sql() -> Prepared | object:
-        sql = statement(query, limit)
-        return prepare(sql, connection.dialect, present if shown else None) or NOT_PREPARED
+        times = {i: local_iso for i, column in enumerate(query.columns) if column.type == "datetime"}
+        return prepare(statement(query, limit), connection.dialect, times if shown else None) or NOT_PREPARED
 
     found = query.dataset.cached(key, prepared_sql)
     return found if isinstance(found, Prepared) else None

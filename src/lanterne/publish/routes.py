@@ -16,13 +16,23 @@ import orjson
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 
-from lanterne.publish import aggregations, caching, catalogue, directory, exports, formats, metadata, openapi
+from lanterne.publish import (
+    aggregations,
+    caching,
+    catalogue,
+    directory,
+    endpoint,
+    exports,
+    formats,
+    metadata,
+    openapi,
+)
 from lanterne.publish.caching import Validators
 from lanterne.publish.lines import Answer, dataset_of, full, lines
 from lanterne.runtime import Runtime
 
 router = APIRouter()
-PREFIXES = ("/data-fair/api/v1/datasets", "/api/v1/datasets")
+PREFIXES = tuple(prefix.rstrip("/") for prefix in endpoint.PREFIXES)  # Data Fair's, and ours
 JSON = "application/json"
 JSON_LD = "application/ld+json"
 RDF_XML = "application/rdf+xml"
