@@ -16,9 +16,10 @@ import orjson
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, false, func, literal, or_, select, tuple_
 
 from lanterne.errors import InvalidValue, NotFound
-from lanterne.publish import formats
+from lanterne.publish import dimensions, formats
 from lanterne.publish.binds import Binds
-from lanterne.publish.datasets import DATASETS, Dataset
+from lanterne.publish.datasets import DATASETS, Column, Dataset
+from lanterne.publish.dimensions import Plan
 from lanterne.publish.formats.values import local_iso
 from lanterne.publish.prepared import Prepared, prepare
 from lanterne.publish.query import MAX_SIZE, Filters, LinesQuery, SortKey, encode_cursor, parse_lines
@@ -135,12 +136,14 @@ def values(query: LinesQuery) -> dict[str, Any]:
     return {**query.filters.values, **_after_binds(query.after).values}
 
 
-def statement(query: LinesQuery, limit: int | None) -> Select[Any]:
-    """The statement of the request's shape (run it with `values(query)`); built on its first use."""
-    return query.dataset.cached(shape(query, "rows", limit), lambda: _statement(query, limit))
+def statement(query: LinesQuery, limit: int | None, plan: Plan | None = None) -> Select[Any]:
+    """The statement of the request's shape (run it with `values(query)`); built on its first use.
+    With a `plan`, the page reads its films' and cinemas' columns apart (`publish.dimensions`)."""
+    kind = "rows" if plan is None else "narrow rows"
+    return query.dataset.cached(shape(query, kind, limit), lambda: _statement(query, limit, plan))
 
 
-def _statement(query: LinesQuery, limit: int | None) -> Select[Any]:
+def _statement(query: LinesQuery, limit: int | None, plan: Plan | None = None) -> Select[Any]:
     """Selected columns, then the sort values (the next cursor is read from them).
 
     A page first finds its keys on the narrow join the filters and the sort need, then reads the
@@ -153,7 +156,10 @@ def _statement(query: LinesQuery, limit: int | None) -> Select[Any]:
     conditions = [*query.filters.conditions]
     if query.after is not None:
         conditions.append(keyset(query.sort, query.after, named=True))
-    columns = [dataset.labelled[column.name] for column in query.columns]
+    read = query.columns if plan is None else plan.local
+    columns = [dataset.labelled[column.name] for column in read]
+    if plan is not None:
+        columns += [dimension.local.label(f"_key_{i}") for i, dimension in enumerate(plan.used)]
     wide = [*columns, *(dataset.sort_labelled[key.column.name] for key in query.sort)]
     if limit is None:  # a whole export streams in one pass
         return base_select(dataset, Filters(tuple(conditions)), *wide).order_by(*order)
@@ -162,31 +168,62 @@ def _statement(query: LinesQuery, limit: int | None) -> Select[Any]:
     keys = keys.order_by(*order).limit(limit).correlate(None)
     if query.page is not None:
         keys = keys.offset((query.page - 1) * query.size)
-    source = dataset.from_clause(*(column.expression for column in query.columns), *sorted_by)
+    source = dataset.from_clause(*(column.expression for column in wide), *sorted_by)
     return select(*wide).select_from(source).where(key.in_(keys)).order_by(*order)
 
 
-def prepared(connection: Connection, query: LinesQuery, limit: int | None, shown: bool) -> Prepared | None:
+def prepared(
+    connection: Connection, query: LinesQuery, limit: int | None, shown: bool, plan: Plan | None = None
+) -> Prepared | None:
     """The shape's prepared SQL (`publish.prepared`), when the database has one; `shown`: its rows hold
     times as the Paris ISO text JSON, CSV and GeoJSON write (`formats.TEXT_TIMES`)."""
-    key = ("prepared", connection.dialect.name, shown, shape(query, "rows", limit))
+    key = ("prepared", connection.dialect.name, shown, plan is not None, shape(query, "rows", limit))
 
     def prepared_sql() -> Prepared | object:
-        times = {i: local_iso for i, column in enumerate(query.columns) if column.type == "datetime"}
-        return prepare(statement(query, limit), connection.dialect, times if shown else None) or NOT_PREPARED
+        read = query.columns if plan is None else plan.local
+        times = {i: local_iso for i, column in enumerate(read) if column.type == "datetime"}
+        sql = statement(query, limit, plan)
+        return prepare(sql, connection.dialect, times if shown else None) or NOT_PREPARED
 
     found = query.dataset.cached(key, prepared_sql)
     return found if isinstance(found, Prepared) else None
 
 
 def page_rows(
-    connection: Connection, query: LinesQuery, limit: int, shown: bool = False
+    connection: Connection,
+    query: LinesQuery,
+    limit: int,
+    shown: bool = False,
+    last_updated: datetime | None = None,
 ) -> tuple[Sequence[Any], frozenset[int]]:
     """The rows of a page, and which of their columns already hold what a JSON answer shows (`shown`:
-    the caller writes JSON; the portal reads times as times)."""
+    the caller writes JSON; the portal reads times as times). A JSON page on SQLite reads its films'
+    and cinemas' columns from the worker's copy of them (`publish.dimensions`)."""
+    plan = dimensions.plan(query.dataset, query.columns, len(query.sort)) if shown else None
+    if plan is not None and (sql := prepared(connection, query, limit, shown, plan)) is not None:
+        found = sql.rows(connection, values(query))
+        stamp = last_updated or query.dataset.last_updated(connection.engine)
+        first = len(plan.local)
+        copies = [
+            dimensions.read(
+                connection, query.dataset, dimension, {row[first + i] for row in found}, stamp, _shown
+            )
+            for i, dimension in enumerate(plan.used)
+        ]
+        presented = {
+            i
+            for i, position in enumerate(plan.positions[: len(query.columns)])
+            if position in sql.presented or (position >= first and query.columns[i].type == "datetime")
+        }
+        return plan.rows(found, copies), frozenset(presented)
     if (sql := prepared(connection, query, limit, shown)) is not None:
         return sql.rows(connection, values(query)), sql.presented
     return connection.execute(statement(query, limit), values(query)).all(), frozenset()
+
+
+def _shown(column: Column, value: Any) -> Any:
+    """A film's or cinema's value as a JSON page shows it (times in Paris time)."""
+    return local_iso(value) if column.type == "datetime" and value is not None else value
 
 
 def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: datetime | None = None) -> int:
@@ -214,7 +251,7 @@ def fetch_page(
     presented: frozenset[int] = frozenset()
     if query.size:
         with connect(engine) as connection:
-            rows, presented = page_rows(connection, query, query.size + 1, shown)
+            rows, presented = page_rows(connection, query, query.size + 1, shown, last_updated)
     total = count(engine, query.dataset, query.filters, last_updated) if query.count else None
     more = len(rows) > query.size
     rows = rows[: query.size]
