@@ -72,7 +72,6 @@ class Plan:
     local: tuple[Column, ...]  # selected columns the SQL reads
     used: tuple[Dimension, ...]  # one key column each, after the local columns
     positions: tuple[int, ...]  # into (SQL row + each dimension's values): columns, then sort values
-    sorts: int
 
     def rows(
         self, found: Sequence[tuple[Any, ...]], copies: Sequence[dict[Any, tuple[Any, ...]]]
@@ -90,7 +89,12 @@ class Plan:
 
 
 def plan(dataset: Dataset, columns: Sequence[Column], sorts: int) -> Plan | None:
-    """None when no selected column is a dimension's (nothing to spare)."""
+    """None when no selected column is a dimension's (nothing to spare); worked out once per selection."""
+    names = tuple(column.name for column in columns)
+    return dataset.cached(("plan", names, sorts), lambda: _plan(dataset, columns, sorts))  # type: ignore[no-any-return]
+
+
+def _plan(dataset: Dataset, columns: Sequence[Column], sorts: int) -> Plan | None:
     by_name = dimensions(dataset)
     used = tuple(dict.fromkeys(by_name[c.name] for c in columns if c.name in by_name))
     if not used:
@@ -109,7 +113,7 @@ def plan(dataset: Dataset, columns: Sequence[Column], sorts: int) -> Plan | None
         else:
             positions.append(local.index(column))
     positions += range(len(local) + len(used), width)  # the sort values, for the next cursor
-    return Plan(local, used, tuple(positions), sorts)
+    return Plan(local, used, tuple(positions))
 
 
 def read(
