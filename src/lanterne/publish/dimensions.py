@@ -91,7 +91,12 @@ class Plan:
 def plan(dataset: Dataset, columns: Sequence[Column], sorts: int) -> Plan | None:
     """None when no selected column is a dimension's (nothing to spare); worked out once per selection."""
     names = tuple(column.name for column in columns)
-    return dataset.cached(("plan", names, sorts), lambda: _plan(dataset, columns, sorts))  # type: ignore[no-any-return]
+
+    def build() -> Plan | bool:
+        return _plan(dataset, columns, sorts) or False
+
+    found = dataset.cached(("plan", names, sorts), build)
+    return found if isinstance(found, Plan) else None  # False is kept; a None `cached` would build again
 
 
 def _plan(dataset: Dataset, columns: Sequence[Column], sorts: int) -> Plan | None:
