@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
-from tests.publish.sample_catalog import published
+from tests.publish.sample_catalog import CINEMAS, published
 
 from lanterne.catalog.models import Film
 from lanterne.publish import caching, exports
@@ -170,6 +170,21 @@ def test_words_found_fresh_are_checked_again_once_the_database_changes(
         connection.execute(update(Film).where(Film.id == 3).values(title="La Lumière des jours"))
     assert stale(engine, (FILMS,)) == [FILMS]
     assert sorted(ids(catalog_api, q="lumiere")) == expected(lambda r: r["film_id"] == 3)
+
+
+def test_folded_filters_work_on_every_checkout_and_on_new_connections(
+    catalog_api: TestClient, engine: Engine
+) -> None:
+    """SQLite learns the fold function once per pooled connection (defining it again would throw away
+    the statements prepared on it), so it must still be there on the next checkouts, and be taught to
+    the connections the pool opens later."""
+    in_paris = {cinema["id"] for cinema in CINEMAS if cinema["commune"] == "Paris"}
+    paris = expected(lambda r: r["cinema_id"] in in_paris)
+    assert paris
+    for _ in range(3):
+        assert sorted(ids(catalog_api, cineville_contains="PARÎS")) == paris
+    engine.dispose()  # the pool starts afresh: new connections
+    assert sorted(ids(catalog_api, cineville_contains="paris")) == paris
 
 
 def test_films_cinemas_and_schools_datasets(catalog_api: TestClient) -> None:
