@@ -16,7 +16,15 @@ from tests.publish.sample_catalog import build
 from lanterne.catalog.models import Showtime
 from lanterne.publish.datasets import DATASETS
 from lanterne.publish.formats.values import local_iso
-from lanterne.publish.lines import _statement, base_select, page_rows, shape, statement, values
+from lanterne.publish.lines import (
+    _statement,
+    base_select,
+    fetch_page,
+    page_rows,
+    shape,
+    statement,
+    values,
+)
 from lanterne.publish.prepared import Prepared
 from lanterne.publish.query import encode_cursor, parse_lines
 from lanterne.publish.search import connect, ensure_fresh
@@ -77,6 +85,25 @@ def test_a_shape_reused_with_other_values_is_that_request_own_sql(
     assert _sql(counted, dialect, dict(other.filters.values)) == _sql(
         base_select(PROGRAMME, other.filters, func.count()), dialect, {}
     )
+
+
+def test_a_request_of_a_known_shape_builds_no_sql(engine: Engine) -> None:
+    """Its values are checked and bound, but its conditions are never made: the shape's statement
+    (and its count) serve it, and building them was a tenth of a computed page."""
+    build(engine)
+    first = {"cineid_eq": "1", "showstart_gte": "2026-09-01", "q": "ete", "geo_distance": "2.35:48.85:9km"}
+    second = {
+        "cineid_eq": "3335121",
+        "showstart_gte": "2026-09-09",
+        "q": "perfect",
+        "geo_distance": "-1.67:48.1:9km",
+    }
+    fetch_page(engine, parse_lines(PROGRAMME, first), shown=True)
+    other = parse_lines(PROGRAMME, second)
+    page = fetch_page(engine, other, shown=True)
+    assert "conditions" not in vars(other.filters)
+    # Rennes shows Perfect Days (film 3) on each of the four days, two of them from the 9th on.
+    assert page.total == len(page.rows) == 2
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,7 @@ def capped_count(engine: Engine, dataset_id: str, params: Mapping[str, str]) -> 
     dataset = dataset_of(dataset_id)
     filters = parse_filters(dataset, params)
     whole = dataset.count(engine)  # cached by the publish layer
-    if not filters.conditions:
+    if not filters.builds:
         return whole, False
     if whole > COUNTED:
         return None, False

@@ -3,16 +3,33 @@
 Which parameters a `lines` request has decides its SQL; their values do not. Every value a filter reads
 is bound here by name (`v0`, `v1`, …) while the filter records its structure in `shape`; a statement built
 for the first request of a shape then serves every later one with their own `values`, because building
-and compiling the SQL cost several times more than running it (docs/api.md, "Speed").
+and compiling the SQL cost several times more than running it (docs/api.md, "Speed"). Filters therefore
+validate and bind a request's values at once, and hand back a `Build`: the SQL itself is only made when
+a shape's statement is (building SQLAlchemy conditions was a tenth of a computed page).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy.sql.elements import BindParameter
+
+Build = Callable[[], Any]  # makes a condition's SQL, on the first request of its shape only
+
+
+class Bound:
+    """One value of the request, under the name its statement reads it by."""
+
+    __slots__ = ("name", "type", "value")
+
+    def __init__(self, name: str, value: Any, type_: Any) -> None:
+        self.name, self.value, self.type = name, value, type_
+
+    def param(self) -> BindParameter[Any]:
+        """The placeholder in SQL, holding this request's value (the statement's default)."""
+        return bindparam(self.name, self.value, type_=self.type)
 
 
 class Binds:
@@ -23,11 +40,11 @@ class Binds:
         self.values: dict[str, Any] = {}
         self.shape: list[Hashable] = []
 
-    def __call__(self, value: Any, type_: Any = None) -> BindParameter[Any]:
-        """A named placeholder holding `value`; give the column's type so times and booleans convert."""
+    def __call__(self, value: Any, type_: Any = None) -> Bound:
+        """`value` bound under the next name; give the column's type so times and booleans convert."""
         name = f"{self.prefix}{len(self.values)}"
         self.values[name] = value
-        return bindparam(name, value, type_=type_)
+        return Bound(name, value, type_)
 
     def mark(self, *structure: Hashable) -> None:
         """Record what, besides the number of values, changes the SQL (a parameter's name, a branch)."""

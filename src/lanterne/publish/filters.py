@@ -1,16 +1,18 @@
 """Data Fair's filters as SQL conditions: `{col}_eq … _nexists`, `q`, `bbox`, `geo_distance`, `date_match`.
 
 Column names may hold dots and underscores (`_coords.lat_gte`, `nom_etablissement_eq`): the suffix is
-matched against the dataset's own columns, longest operator first.
+matched against the dataset's own columns, longest operator first. Each filter checks and binds its
+values at once and returns a `Build` of its SQL, called only for a request shape's first statement
+(`publish.binds`).
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
-from operator import eq
 from typing import Any
 
 from sqlalchemy import String, and_, cast, func, or_, select, true
@@ -18,7 +20,7 @@ from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.util import find_tables
 
 from lanterne.errors import InvalidValue
-from lanterne.publish.binds import Binds
+from lanterne.publish.binds import Binds, Bound, Build
 from lanterne.publish.datasets import Column, Dataset
 from lanterne.publish.params import parse_instant, parse_number, parse_value
 from lanterne.publish.search import Folded, TextSource, fold_text, matching_keys, query_words
@@ -37,23 +39,25 @@ def _text(column: Column) -> Any:
     return column.expression if column.type == "string" else cast(column.expression, String)
 
 
-def _like(column: Column, pattern: str, binds: Binds) -> Any:
-    return Folded(_text(column)).like(binds(pattern, String()), escape="\\")
+def _like(column: Column, pattern: str, binds: Binds) -> Build:
+    bound = binds(pattern, String())
+    return lambda: Folded(_text(column)).like(bound.param(), escape="\\")
 
 
-def _contains(column: Column, fragment: str, binds: Binds) -> Any:
+def _contains(column: Column, fragment: str, binds: Binds) -> Build:
     return _like(column, f"%{_escape_like(fold_text(fragment))}%", binds)
 
 
-def _words(column: Column, raw: str, binds: Binds) -> Any:
-    return and_(true(), *(_like(column, f"%{_escape_like(word)}%", binds) for word in query_words(raw)))
+def _words(column: Column, raw: str, binds: Binds) -> Build:
+    likes = [_like(column, f"%{_escape_like(word)}%", binds) for word in query_words(raw)]
+    return lambda: and_(true(), *(like() for like in likes))
 
 
-def _value(column: Column, raw: str, param: str, binds: Binds) -> Any:
+def _value(column: Column, raw: str, param: str, binds: Binds) -> Bound:
     return binds(parse_value(column, raw, param), column.expression.type)
 
 
-def _list(column: Column, raw: str, param: str, binds: Binds) -> list[Any]:
+def _list(column: Column, raw: str, param: str, binds: Binds) -> list[Bound]:
     try:
         items = next(csv.reader([raw], skipinitialspace=True), [])
     except csv.Error as error:  # a line break outside quotes, say
@@ -63,31 +67,58 @@ def _list(column: Column, raw: str, param: str, binds: Binds) -> list[Any]:
     return [_value(column, item, param, binds) for item in items]
 
 
-def _exists(expression: Any, raw: str, present: bool, binds: Binds) -> Any:
+def _exists(column: Column, raw: str, present: bool, binds: Binds) -> Build:
     if raw.strip().lower() in ("false", "0", "non", "no"):
         present = not present
     binds.mark("exists", present)
-    return expression.isnot(None) if present else expression.is_(None)
+    expression = column.expression
+    return (lambda: expression.isnot(None)) if present else (lambda: expression.is_(None))
 
 
-def _starts(column: Column, raw: str, param: str, binds: Binds) -> Any:
+def _starts(column: Column, raw: str, param: str, binds: Binds) -> Build:
     text = str(parse_value(column, raw, param))
-    return func.substr(_text(column), 1, binds(len(text))) == binds(text, String())
+    length, prefix = binds(len(text)), binds(text, String())
+    return lambda: func.substr(_text(column), 1, length.param()) == prefix.param()
 
 
-Operator = Callable[[Column, str, str, Binds], Any]
+def _compared(compare: Callable[[Any, Any], Any]) -> Operator:
+    """An operator comparing the column with one value."""
+
+    def bind(column: Column, raw: str, param: str, binds: Binds) -> Build:
+        bound = _value(column, raw, param, binds)
+        return lambda: compare(column.expression, bound.param())
+
+    return bind
+
+
+def _listed(inside: bool) -> Operator:
+    """`_in` (inside) or `_nin`: a NULL is in no list, so `_nin` keeps it."""
+
+    def bind(column: Column, raw: str, param: str, binds: Binds) -> Build:
+        bounds, expression = _list(column, raw, param, binds), column.expression
+
+        def build() -> Any:
+            params = [bound.param() for bound in bounds]
+            return expression.in_(params) if inside else or_(expression.not_in(params), expression.is_(None))
+
+        return build
+
+    return bind
+
+
+Operator = Callable[[Column, str, str, Binds], Build]
 FOLDED = ("contains", "search")  # the operators whose text SQLite folds in Python, row by row
 OPERATORS: dict[str, Operator] = {
-    "nexists": lambda c, raw, p, b: _exists(c.expression, raw, False, b),
-    "exists": lambda c, raw, p, b: _exists(c.expression, raw, True, b),
-    "neq": lambda c, raw, p, b: or_(c.expression != _value(c, raw, p, b), c.expression.is_(None)),
-    "eq": lambda c, raw, p, b: c.expression == _value(c, raw, p, b),
-    "nin": lambda c, raw, p, b: or_(c.expression.not_in(_list(c, raw, p, b)), c.expression.is_(None)),
-    "in": lambda c, raw, p, b: c.expression.in_(_list(c, raw, p, b)),
-    "gte": lambda c, raw, p, b: c.expression >= _value(c, raw, p, b),
-    "gt": lambda c, raw, p, b: c.expression > _value(c, raw, p, b),
-    "lte": lambda c, raw, p, b: c.expression <= _value(c, raw, p, b),
-    "lt": lambda c, raw, p, b: c.expression < _value(c, raw, p, b),
+    "nexists": lambda c, raw, p, b: _exists(c, raw, False, b),
+    "exists": lambda c, raw, p, b: _exists(c, raw, True, b),
+    "neq": _compared(lambda expression, value: or_(expression != value, expression.is_(None))),
+    "eq": _compared(operator.eq),
+    "nin": _listed(False),
+    "in": _listed(True),
+    "gte": _compared(operator.ge),
+    "gt": _compared(operator.gt),
+    "lte": _compared(operator.le),
+    "lt": _compared(operator.lt),
     "starts": _starts,
     "contains": lambda c, raw, p, b: _contains(c, raw, b),
     "search": lambda c, raw, p, b: _words(c, raw, b),
@@ -98,12 +129,12 @@ def split_filter(dataset: Dataset, param: str) -> tuple[Column, str] | None:
     """`cinedepartement_in` → (the column, "in"); None when the parameter is not a column filter."""
     if "_" not in param:
         return None  # size, sort, select, q…: no operator suffix to look for
-    for operator in OPERATORS:
-        suffix = f"_{operator}"
+    for name in OPERATORS:
+        suffix = f"_{name}"
         if param.endswith(suffix):
             column = dataset.column(param[: -len(suffix)])
             if column is not None:
-                return column, operator
+                return column, name
             raise InvalidValue(
                 param, f"un filtre {{colonne}}{suffix} sur une colonne parmi : " + _names(dataset)
             )
@@ -116,41 +147,46 @@ def by_key(dataset: Dataset, column: Column, condition: Any) -> Any:
     filter over a million séances took 0.9 s)."""
     tables = set(find_tables(column.expression, check_columns=True))
     for table, on in dataset.joins:
-        if tables == {table} and isinstance(on, BinaryExpression) and on.operator is eq:
+        if tables == {table} and isinstance(on, BinaryExpression) and on.operator is operator.eq:
             local, remote = (on.left, on.right) if on.right.table is table else (on.right, on.left)
             return local.in_(select(remote).where(condition).correlate(None))
     return condition
 
 
-def column_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) -> Iterator[Any]:
+def _by_key(dataset: Dataset, column: Column, build: Build) -> Build:
+    return lambda: by_key(dataset, column, build())
+
+
+def column_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) -> Iterator[Build]:
     for param, raw in params.items():
         found = split_filter(dataset, param)
         if found is not None:
             column, name = found
             before = len(binds.values)
-            condition = OPERATORS[name](column, raw, param, binds)
+            build = OPERATORS[name](column, raw, param, binds)
             binds.mark(param, len(binds.values) - before)
-            yield by_key(dataset, column, condition) if name in FOLDED else condition
+            yield _by_key(dataset, column, build) if name in FOLDED else build
 
 
 def text_filter(
     dataset: Dataset, q: str, q_fields: str | None, binds: Binds
-) -> tuple[Any, tuple[TextSource, ...]]:
+) -> tuple[Build, tuple[TextSource, ...]]:
     """`q`: every word must start a word of the row (accents and case aside), in the indexed sources;
     with `q_fields` (or no index) every word must appear inside one of the named columns."""
     words = query_words(q)
     binds.mark("q", len(words), q_fields)
     if not words:
-        return true(), ()
+        return true, ()
     if q_fields is None and dataset.search:
-        per_word = [or_(*(key.in_(matching_keys(s, w, binds)) for s, key in dataset.search)) for w in words]
-        return and_(*per_word), tuple(source for source, _ in dataset.search)
+        matches = [[(key, matching_keys(s, w, binds)) for s, key in dataset.search] for w in words]
+        sources = tuple(source for source, _ in dataset.search)
+        return lambda: and_(*(or_(*(key.in_(keys()) for key, keys in word)) for word in matches)), sources
     names = [n.strip() for n in (q_fields or ",".join(dataset.text_search)).split(",") if n.strip()]
     if not names or any(dataset.column(name) is None for name in names):
         raise InvalidValue("q_fields", "noms de colonnes séparés par des virgules parmi : " + _names(dataset))
     columns = [dataset.by_name[name] for name in names]
-    per_word = [or_(*(_like(c, f"%{_escape_like(w)}%", binds) for c in columns)) for w in words]
-    return and_(*per_word), ()
+    likes = [[_like(c, f"%{_escape_like(w)}%", binds) for c in columns] for w in words]
+    return lambda: and_(*(or_(*(like() for like in word)) for word in likes)), ()
 
 
 def _geo_columns(dataset: Dataset, param: str) -> tuple[Any, Any]:
@@ -159,7 +195,7 @@ def _geo_columns(dataset: Dataset, param: str) -> tuple[Any, Any]:
     return dataset.by_name[dataset.geo[0]].expression, dataset.by_name[dataset.geo[1]].expression
 
 
-def _bbox(dataset: Dataset, raw: str, binds: Binds) -> Any:
+def _bbox(dataset: Dataset, raw: str, binds: Binds) -> Build:
     reason = "lonmin,latmin,lonmax,latmax en degrés WGS 84"
     parts = raw.split(",")
     if len(parts) != 4:
@@ -168,9 +204,10 @@ def _bbox(dataset: Dataset, raw: str, binds: Binds) -> Any:
     if not (-180 <= lon_min <= lon_max <= 180 and -90 <= lat_min <= lat_max <= 90):
         raise InvalidValue("bbox", reason)
     lat, lon = _geo_columns(dataset, "bbox")
-    return and_(
-        lat.between(binds(lat_min, lat.type), binds(lat_max, lat.type)),
-        lon.between(binds(lon_min, lon.type), binds(lon_max, lon.type)),
+    lats = binds(lat_min, lat.type), binds(lat_max, lat.type)
+    lons = binds(lon_min, lon.type), binds(lon_max, lon.type)
+    return lambda: and_(
+        lat.between(lats[0].param(), lats[1].param()), lon.between(lons[0].param(), lons[1].param())
     )
 
 
@@ -183,7 +220,7 @@ def _distance(raw: str) -> float:
     return metres
 
 
-def _geo_distance(dataset: Dataset, raw: str, binds: Binds) -> Any:
+def _geo_distance(dataset: Dataset, raw: str, binds: Binds) -> Build:
     """A bounding box the indexes can use first, then the haversine distance on what remains."""
     parts = re.split(r"[:,]", raw)
     if len(parts) != 3:
@@ -196,19 +233,26 @@ def _geo_distance(dataset: Dataset, raw: str, binds: Binds) -> Any:
     dlat = metres / METRES_PER_DEGREE
     cos_lat = math.cos(math.radians(lat0))
     dlon = 360.0 if cos_lat < 1e-6 else metres / (METRES_PER_DEGREE * cos_lat)
-    box = lat.between(binds(lat0 - dlat, lat.type), binds(lat0 + dlat, lat.type))
+    lats = binds(lat0 - dlat, lat.type), binds(lat0 + dlat, lat.type)
     binds.mark("geo_distance", dlon < 180)
-    if dlon < 180:
-        box = and_(box, lon.between(binds(lon0 - dlon, lon.type), binds(lon0 + dlon, lon.type)))
-    rad = math.pi / 180
-    lat_0, lon_0 = binds(lat0, lat.type), binds(lon0, lon.type)
-    half_dlat, half_dlon = func.sin((lat - lat_0) * (rad / 2)), func.sin((lon - lon_0) * (rad / 2))
-    haversine = half_dlat * half_dlat + binds(cos_lat, lat.type) * func.cos(lat * rad) * half_dlon * half_dlon
-    limit = math.sin(min(metres / (2 * EARTH_RADIUS), math.pi / 2)) ** 2
-    return and_(box, haversine <= binds(limit, lat.type))
+    lons = (binds(lon0 - dlon, lon.type), binds(lon0 + dlon, lon.type)) if dlon < 180 else None
+    lat_0, lon_0, cos_0 = binds(lat0, lat.type), binds(lon0, lon.type), binds(cos_lat, lat.type)
+    limit = binds(math.sin(min(metres / (2 * EARTH_RADIUS), math.pi / 2)) ** 2, lat.type)
+
+    def build() -> Any:
+        box = lat.between(lats[0].param(), lats[1].param())
+        if lons is not None:
+            box = and_(box, lon.between(lons[0].param(), lons[1].param()))
+        rad = math.pi / 180
+        half_dlat = func.sin((lat - lat_0.param()) * (rad / 2))
+        half_dlon = func.sin((lon - lon_0.param()) * (rad / 2))
+        haversine = half_dlat * half_dlat + cos_0.param() * func.cos(lat * rad) * half_dlon * half_dlon
+        return and_(box, haversine <= limit.param())
+
+    return build
 
 
-def geo_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) -> Iterator[Any]:
+def geo_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) -> Iterator[Build]:
     if params.get("bbox"):
         binds.mark("bbox")
         yield _bbox(dataset, params["bbox"], binds)
@@ -216,7 +260,7 @@ def geo_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) -> It
         yield _geo_distance(dataset, params["geo_distance"], binds)
 
 
-def date_match(dataset: Dataset, raw: str, binds: Binds) -> Any:
+def date_match(dataset: Dataset, raw: str, binds: Binds) -> Build:
     """Rows whose interval [start, end] meets the day (or the range `from,to`), days in Paris time."""
     if not dataset.start_column:
         raise InvalidValue("date_match", f"ce jeu de données (« {dataset.id} ») n'a pas de dates")
@@ -229,8 +273,13 @@ def date_match(dataset: Dataset, raw: str, binds: Binds) -> Any:
     end = dataset.by_name[dataset.end_column].expression if dataset.end_column else start
     longest = dataset.longest_duration
     binds.mark("date_match")
-    bounded = start >= binds(low - longest, start.type) if longest is not None else true()
-    return and_(start < binds(high, start.type), func.coalesce(end, start) >= binds(low, start.type), bounded)
+    earliest = binds(low - longest, start.type) if longest is not None else None
+    before, after = binds(high, start.type), binds(low, start.type)
+    return lambda: and_(
+        start < before.param(),
+        func.coalesce(end, start) >= after.param(),
+        start >= earliest.param() if earliest is not None else true(),
+    )
 
 
 def _names(dataset: Dataset) -> str:

@@ -117,8 +117,12 @@ def keyset(sort: tuple[SortKey, ...], values: tuple[Any, ...], *, named: bool = 
 
 
 def base_select(dataset: Dataset, filters: Filters, *columns: Any) -> Select[Any]:
-    source = dataset.from_clause(*columns, *filters.conditions)
-    return select(*columns).select_from(source).where(dataset.condition(), *filters.conditions)
+    return _where(dataset, filters.conditions, *columns)
+
+
+def _where(dataset: Dataset, conditions: Sequence[Any], *columns: Any) -> Select[Any]:
+    source = dataset.from_clause(*columns, *conditions)
+    return select(*columns).select_from(source).where(dataset.condition(), *conditions)
 
 
 def shape(query: LinesQuery, kind: str, limit: int | None = None) -> tuple[Hashable, ...]:
@@ -162,9 +166,9 @@ def _statement(query: LinesQuery, limit: int | None, plan: Plan | None = None) -
         columns += [dimension.local.label(f"_key_{i}") for i, dimension in enumerate(plan.used)]
     wide = [*columns, *(dataset.sort_labelled[key.column.name] for key in query.sort)]
     if limit is None:  # a whole export streams in one pass
-        return base_select(dataset, Filters(tuple(conditions)), *wide).order_by(*order)
+        return _where(dataset, conditions, *wide).order_by(*order)
     key = dataset.by_name[dataset.key].expression
-    keys = base_select(dataset, Filters(tuple(conditions)), key, *sorted_by).with_only_columns(key)
+    keys = _where(dataset, conditions, key, *sorted_by).with_only_columns(key)
     keys = keys.order_by(*order).limit(limit).correlate(None)
     if query.page is not None:
         keys = keys.offset((query.page - 1) * query.size)
@@ -228,7 +232,7 @@ def _shown(column: Column, value: Any) -> Any:
 
 def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: datetime | None = None) -> int:
     """Matching rows, remembered while the data stands (`Dataset.remembered_count`)."""
-    if not filters.conditions:
+    if not filters.builds:
         return dataset.count(engine, last_updated)
     version = (id(engine), last_updated or dataset.last_updated(engine))
     counting = dataset.cached(("count", filters.shape), lambda: base_select(dataset, filters, func.count()))

@@ -10,12 +10,13 @@ import base64
 import binascii
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import orjson
 
 from lanterne.errors import InvalidValue
-from lanterne.publish.binds import Binds
+from lanterne.publish.binds import Binds, Build
 from lanterne.publish.datasets import Column, Dataset
 from lanterne.publish.filters import column_filters, date_match, geo_filters, text_filter
 from lanterne.publish.params import cursor_text, parse_flag, parse_int, parse_value
@@ -38,13 +39,17 @@ class Filters:
     """The WHERE of a request, and the full-text sources it reads (kept fresh before the query runs).
 
     `shape` says which SQL the conditions make and `values` what they are bound to (`publish.binds`):
-    requests of one shape share one statement.
+    requests of one shape share one statement, so `conditions` are only built when one is.
     """
 
-    conditions: tuple[Any, ...] = ()
+    builds: tuple[Build, ...] = ()
     searched: tuple[TextSource, ...] = ()
     shape: tuple[Hashable, ...] = ()
     values: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def conditions(self) -> tuple[Any, ...]:
+        return tuple(build() for build in self.builds)
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,17 @@ def parse_filters(dataset: Dataset, params: Mapping[str, str]) -> Filters:
     for name, reason in UNSUPPORTED.items():
         if name in params:
             raise InvalidValue(name, reason)
-    conditions: list[Any] = []
+    builds: list[Build] = []
     searched: tuple[TextSource, ...] = ()
     binds = Binds()
     if params.get("q", "").strip():
-        condition, searched = text_filter(dataset, params["q"], params.get("q_fields"), binds)
-        conditions.append(condition)
-    conditions.extend(column_filters(dataset, params, binds))
-    conditions.extend(geo_filters(dataset, params, binds))
+        build, searched = text_filter(dataset, params["q"], params.get("q_fields"), binds)
+        builds.append(build)
+    builds.extend(column_filters(dataset, params, binds))
+    builds.extend(geo_filters(dataset, params, binds))
     if params.get("date_match"):
-        conditions.append(date_match(dataset, params["date_match"], binds))
-    return Filters(tuple(conditions), searched, (*binds.shape, len(binds.values)), binds.values)
+        builds.append(date_match(dataset, params["date_match"], binds))
+    return Filters(tuple(builds), searched, (*binds.shape, len(binds.values)), binds.values)
 
 
 def parse_select(dataset: Dataset, raw: str | None) -> tuple[Column, ...]:

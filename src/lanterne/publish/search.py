@@ -25,7 +25,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     select,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -36,7 +35,7 @@ from sqlalchemy.types import Text
 from lanterne.catalog.identity import fold
 from lanterne.catalog.models import Cinema, Film, School, Showtime
 from lanterne.db import Base, UTCDateTime, sqlite_version
-from lanterne.publish.binds import Binds
+from lanterne.publish.binds import Binds, Build
 
 WORD_LENGTH = 60
 MAX_WORDS = 10
@@ -177,17 +176,19 @@ def _upper_bound(prefix: str) -> str | None:
     return None
 
 
-def matching_keys(source: TextSource, word: str, binds: Binds | None = None) -> Select[Any]:
+def matching_keys(source: TextSource, word: str, binds: Binds) -> Build:
     """Keys of the rows of `source` holding a word that starts with `word`: a range on the primary key."""
-    bind = binds or (lambda value, type_: literal(value, type_))
-    key = cast(search_words.c.key, Integer) if source.integer_key else search_words.c.key
-    word_type = search_words.c.word.type
-    query = select(key).where(search_words.c.kind == source.kind)
-    query = query.where(search_words.c.word >= bind(word, word_type))
     upper = _upper_bound(word)
-    if binds is not None:
-        binds.mark("words", upper is not None)
-    return query.where(search_words.c.word < bind(upper, word_type)) if upper else query
+    word_type = search_words.c.word.type
+    low, high = binds(word, word_type), binds(upper, word_type) if upper else None
+    binds.mark("words", upper is not None)
+
+    def build() -> Select[Any]:
+        key = cast(search_words.c.key, Integer) if source.integer_key else search_words.c.key
+        query = select(key).where(search_words.c.kind == source.kind, search_words.c.word >= low.param())
+        return query.where(search_words.c.word < high.param()) if high is not None else query
+
+    return build
 
 
 def words_of(values: tuple[Any, ...]) -> set[str]:
