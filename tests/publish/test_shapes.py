@@ -25,7 +25,7 @@ from lanterne.publish.lines import (
     statement,
     values,
 )
-from lanterne.publish.prepared import Prepared
+from lanterne.publish.prepared import CONVERTED_KEPT, Prepared, Remembered
 from lanterne.publish.query import encode_cursor, parse_lines
 from lanterne.publish.search import connect, ensure_fresh
 
@@ -197,3 +197,13 @@ def test_last_update_follows_writes_of_any_connection(engine: Engine) -> None:
         other.commit()
         other.close()
         assert PROGRAMME.last_updated(engine) == later + timedelta(hours=1)
+
+
+def test_conversions_are_remembered_within_a_bound() -> None:
+    """A page converts each distinct stored time once; the memory starts afresh past its bound."""
+    calls: list[int] = []
+    remembered = Remembered(lambda raw: calls.append(raw) or raw * 2)
+    assert remembered[None] is None and remembered[3] == 6 and remembered[3] == 6 and calls == [3]
+    for raw in range(CONVERTED_KEPT + 10):
+        assert remembered[raw] == raw * 2
+    assert len(remembered) <= CONVERTED_KEPT and remembered[None] is None

@@ -19,22 +19,20 @@ CONVERTED_KEPT = 1 << 16  # distinct raw values remembered per converter (times:
 Convert = Callable[[Any], Any]
 
 
-def _remembering(convert: Convert) -> Convert:
-    """`convert` for values seen before answered from memory: séances share their start times."""
-    seen: dict[Any, Any] = {}
+class Remembered(dict[Any, Any]):
+    """A conversion answered from memory for raw values seen before (séances share their start times):
+    its `__getitem__` is the converter, a dictionary lookup in C rather than a Python call per cell."""
 
-    def converted(raw: Any) -> Any:
-        if raw is None:
-            return None
-        try:
-            return seen[raw]
-        except KeyError:
-            if len(seen) >= CONVERTED_KEPT:
-                seen.clear()
-            value = seen[raw] = convert(raw)
-            return value
+    def __init__(self, convert: Convert) -> None:
+        super().__init__({None: None})
+        self.convert = convert
 
-    return converted
+    def __missing__(self, raw: Any) -> Any:
+        if len(self) >= CONVERTED_KEPT:
+            self.clear()
+            self[None] = None
+        value = self[raw] = self.convert(raw)
+        return value
 
 
 @dataclass(frozen=True)
@@ -112,7 +110,7 @@ def prepare(
             read = _then(read, present[index])
             presented.add(index)
         if read is not None:
-            results.append((index, _remembering(read)))
+            results.append((index, Remembered(read).__getitem__))
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
     defaults = compiled.construct_params()
     return Prepared(str(compiled), order, defaults, binds, tuple(results), frozenset(presented))
