@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 from tests.publish.sample_catalog import CINEMAS, published
 
-from lanterne.catalog.models import Film
+from lanterne.catalog.models import Cinema, Film
 from lanterne.publish import caching, exports
 from lanterne.publish.search import FILMS, stale
 from lanterne.runtime import Runtime
@@ -185,6 +186,20 @@ def test_folded_filters_work_on_every_checkout_and_on_new_connections(
         assert sorted(ids(catalog_api, cineville_contains="PARÎS")) == paris
     engine.dispose()  # the pool starts afresh: new connections
     assert sorted(ids(catalog_api, cineville_contains="paris")) == paris
+
+
+def test_pages_carry_any_text_and_number_exactly(catalog_api: TestClient, engine: Engine) -> None:
+    """Quotes, control characters, line separators and astral characters in a title, and a coordinate
+    needing all of a double's digits, come back exactly (read by the standard library's parser)."""
+    title = 'Nuit "blanche"\\ \n\t\x1f \u2028 ☃ 🎬 é'
+    latitude = 48.123456789012345
+    with engine.begin() as connection:
+        connection.execute(update(Film).where(Film.id == 3).values(title=title))
+        connection.execute(update(Cinema).where(Cinema.id == 1000035).values(latitude=latitude))
+    response = catalog_api.get(LINES, params={"select": "filmid,filmtitle,cineid,_coords.lat", "size": 1000})
+    rows = json.loads(response.content)["results"]
+    assert {row["filmtitle"] for row in rows if row["filmid"] == 3} == {title}
+    assert {row["_coords.lat"] for row in rows if row["cineid"] == 1000035} == {latitude}
 
 
 def test_films_cinemas_and_schools_datasets(catalog_api: TestClient) -> None:

@@ -1,7 +1,7 @@
 """Running a `lines` query: keyset pages on indexed keys, rows encoded straight from the cursor.
 
 The hot path of the open-data API: no ORM objects and no model per row, one connection for the
-count and the rows, JSON by orjson; other formats go through `publish.formats.write`.
+count and the rows, JSON pages by msgspec; other formats go through `publish.formats.write`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-import orjson
+import msgspec
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, false, func, literal, or_, select, tuple_
 
 from lanterne.errors import InvalidValue, NotFound
@@ -28,6 +28,7 @@ from lanterne.publish.search import connect, ensure_fresh
 BATCH = 1000
 NOT_PREPARED = object()  # remembered for shapes whose SQL cannot be prepared
 JSON_TYPE = "application/json"
+ENCODER = msgspec.json.Encoder()
 
 
 @dataclass
@@ -273,27 +274,41 @@ def next_url(url: str, params: Sequence[tuple[str, str]], changes: dict[str, str
     return f"{url}?{urlencode([*kept, *changes.items()], safe=',:')}"
 
 
+def row_type(query: LinesQuery) -> type[msgspec.Struct]:
+    """A page row as a msgspec Struct of the selected columns, in their order: made from a row's cells in
+    one call and encoded in C. A dictionary per row cost three times as much (0.1 ms a page of 80 séances)
+    and was most of what a page spent outside SQLite."""
+    names = tuple(column.name for column in query.columns)
+
+    def build() -> type[msgspec.Struct]:
+        fields = [(f"c{i}", Any) for i in range(len(names))]
+        rename = {f"c{i}": name for i, name in enumerate(names)}
+        return msgspec.defstruct("Row", fields, rename=rename, gc=False)
+
+    return query.dataset.cached(("json row", names), build)
+
+
 def json_body(query: LinesQuery, page: Page, following: str | None) -> bytes:
     """Data Fair's shape, `{"total", "next", "results"}`; times in Paris time with their offset."""
-    names = [column.name for column in query.columns]
+    row, width = row_type(query), len(query.columns)
     times = [i for i, c in enumerate(query.columns) if c.type == "datetime" and i not in page.presented]
     if times:
         results = []
-        for row in page.rows:
-            cells = list(row[: len(names)])
+        for found in page.rows:
+            cells = list(found[:width])
             for i in times:
                 if cells[i] is not None:
-                    cells[i] = local_iso(cells[i])  # orjson's own spelling of the Paris time, converted once
-            results.append(dict(zip(names, cells, strict=True)))
-    else:  # the rows hold what is shown: their sort values, after the columns, are left out by zip
-        results = [dict(zip(names, row, strict=False)) for row in page.rows]
+                    cells[i] = local_iso(cells[i])  # ISO 8601 in Paris time, as a string
+            results.append(row(*cells))
+    else:  # the rows hold what is shown; their sort values, after the columns, are left out
+        results = [row(*found[:width]) for found in page.rows]
     body: dict[str, Any] = {}
     if page.total is not None:
         body["total"] = page.total
     if following:
         body["next"] = following
     body["results"] = results
-    return orjson.dumps(body)
+    return ENCODER.encode(body)
 
 
 def export_options(
