@@ -181,6 +181,16 @@ def test_folded_text_of_a_joined_table_is_matched_once_per_row_of_that_table(
     assert keys in sql and sql.count("lanterne_fold") == 1
 
 
+def test_a_page_joins_outside_its_keys_only_the_tables_it_shows() -> None:
+    """The keys met the dataset's own conditions (a consenting, active cinema) inside the subquery; the
+    rows read for them join no cinema when the page shows none of its columns."""
+    query = parse_lines(PROGRAMME, {"select": "showid,filmtitle", "sort": "showstart"})
+    sql = str(_statement(query, 13).compile(dialect=sqlite.dialect()))
+    outer, keys = sql.split("WHERE showtimes.id IN", 1)
+    assert "cinemas" not in outer and "films" in outer
+    assert "JOIN cinemas" in keys and "publish_consent" in keys
+
+
 def test_last_update_follows_writes_of_any_connection(engine: Engine) -> None:
     """SQLite connections remember the last update until the file changes: by another connection (a
     sync in another process) or by the same one (a sync in this process)."""

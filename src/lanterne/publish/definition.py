@@ -89,14 +89,13 @@ class Dataset:
         newest = (select(func.max(column)).scalar_subquery() for column in self.updated)
         self._updated_query = select(*newest) if self.updated else None
 
-    def from_clause(self, *clauses: Any) -> Any:
-        """`source` with the joins the clauses (and the dataset's own conditions) read; all of them
-        when called without clauses."""
+    def from_clause(self, *clauses: Any, own_conditions: bool = True) -> Any:
+        """`source` with the joins the clauses (and the dataset's own conditions, unless a query keyed
+        by rows that met them already) read; all of them when called without clauses."""
         if not clauses:
             clauses = tuple(c.expression for c in self.columns)
-        needed = {
-            table for clause in (*clauses, *self.where) for table in find_tables(clause, check_columns=True)
-        }
+        where = self.where if own_conditions else ()
+        needed = {table for clause in (*clauses, *where) for table in find_tables(clause, check_columns=True)}
         joined = self.source
         for table, on in self.joins:
             if table in needed:

@@ -173,7 +173,8 @@ def _statement(query: LinesQuery, limit: int | None, plan: Plan | None = None) -
     keys = keys.order_by(*order).limit(limit).correlate(None)
     if query.page is not None:
         keys = keys.offset((query.page - 1) * query.size)
-    source = dataset.from_clause(*(column.expression for column in wide), *sorted_by)
+    # The keys met the filters and the dataset's own conditions: their rows join only what they show.
+    source = dataset.from_clause(*(column.expression for column in wide), *sorted_by, own_conditions=False)
     return select(*wide).select_from(source).where(key.in_(keys)).order_by(*order)
 
 
