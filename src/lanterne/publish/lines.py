@@ -183,6 +183,8 @@ def prepared(
 ) -> Prepared | None:
     """The shape's prepared SQL (`publish.prepared`), when the database has one; `shown`: its rows hold
     times as the Paris ISO text JSON, CSV and GeoJSON write (`formats.TEXT_TIMES`)."""
+    if limit is None and connection.dialect.name != "sqlite":
+        return None  # a whole export streams through SQLAlchemy's server-side cursor on PostgreSQL
     key = ("prepared", connection.dialect.name, shown, plan is not None, shape(query, "rows", limit))
 
     def prepared_sql() -> Prepared | object:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Select
+from sqlalchemy import Connection, Dialect, Float, Numeric, Select
 
 CONVERTED_KEPT = 1 << 16  # distinct raw values remembered per converter (times: a few thousand a month)
 
@@ -88,11 +88,13 @@ def prepare(
     statement: Select[Any], dialect: Dialect, present: Mapping[int, Convert] | None = None
 ) -> Prepared | None:
     """The statement as SQL for this database; None when its SQL depends on values (expanding IN), or
-    on PostgreSQL, whose row conversions depend on the types the driver reports at each execution.
+    when it reads numbers on PostgreSQL: SQLAlchemy converts those by the type the driver reports at
+    each execution (a float column and a mean differ), which a statement prepared beforehand cannot know.
 
     `present` maps result columns to what the answer shows of their value (a time as Paris ISO text
-    for JSON): the stored text then becomes the shown text in one remembered step."""
-    if dialect.name != "sqlite":
+    for JSON): the stored value then becomes the shown text in one remembered step."""
+    columns = statement.selected_columns
+    if dialect.name == "postgresql" and any(isinstance(column.type, Numeric | Float) for column in columns):
         return None
     compiled = statement.compile(dialect=dialect)
     if compiled.post_compile_params or compiled.literal_execute_params:
@@ -104,7 +106,7 @@ def prepare(
             binds[compiled.escaped_bind_names.get(name, name)] = convert
     results: list[tuple[int, Convert]] = []
     presented: set[int] = set()
-    for index, column in enumerate(statement.selected_columns):
+    for index, column in enumerate(columns):
         read: Convert | None = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if read is not None and present and index in present:
             read = _then(read, present[index])
