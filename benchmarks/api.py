@@ -6,9 +6,11 @@ serves them — Lanterne twice: as deployed, keeping JSON pages a minute (`publi
 computing every page — loads them with `wrk` (apt-get install wrk) at 1 and 16 concurrent clients on five
 queries, then times 1 M-row CSV and XLSX exports and the server's peak memory. Unfiltered exports are
 answered from the files the nightly job writes after each sync (their build time is printed apart);
-`--live-export` also times the whole CSV written during the request.
+`--live-export` also times the whole CSV written during the request; `--postgres URL` also serves the
+programme from PostgreSQL, production's database (loaded there once), computing every page.
 
     .venv/bin/python benchmarks/api.py [--cinemas 2000 --films 8000 --days 28 --duration 8]
+        [--postgres postgresql://postgres@127.0.0.1:5432/bench]
 """
 
 from __future__ import annotations
@@ -67,6 +69,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--live-export", action="store_true", help="also time the whole CSV streamed live (minutes)"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also serve the same programme from this PostgreSQL database (built there when empty), "
+        "computing every page: production's database, beside the embedded one",
+    )
     return parser.parse_args()
 
 
@@ -84,6 +92,22 @@ def build_lanterne(path: Path, args: argparse.Namespace) -> Engine:
     analyze(engine)
     print(f"Lanterne: {summary.showtimes:,} séances, {summary.cinemas:,} cinemas, {summary.films:,} films "
           f"loaded in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    return engine
+
+
+def build_postgres(url: str, args: argparse.Namespace) -> Engine:
+    """The same demo programme (same seed) in PostgreSQL; a database that holds séances is reused."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        loaded = connection.execute(select(func.count()).select_from(Showtime)).scalar_one()
+    if not loaded:
+        started = time.perf_counter()
+        build(engine, seed=7, cinemas=args.cinemas, films=args.films, days=args.days)
+        with engine.begin() as connection:
+            connection.execute(update(Cinema).values(publish_consent=True))
+        print(f"PostgreSQL: loaded in {time.perf_counter() - started:.0f} s")
+    analyze(engine)
     return engine
 
 
@@ -163,14 +187,14 @@ def serving(
 
 
 def lanterne_command(
-    db: Path, port: int, workers: int, kept_pages: bool = True
+    db: Path, port: int, workers: int, kept_pages: bool = True, url: str | None = None
 ) -> tuple[list[str], dict[str, str]]:
     """Lanterne under uvicorn as deployed: its exports directory beside the database; without
-    `kept_pages` every page is computed (the answer cache off)."""
+    `kept_pages` every page is computed (the answer cache off); `url`: another database than `db`."""
     command = [str(PYTHON.parent / "uvicorn"), "lanterne.app:create_app", "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     env = {
-        "LANTERNE_DATABASE_URL": f"sqlite:///{db}",
+        "LANTERNE_DATABASE_URL": url or f"sqlite:///{db}",
         "LANTERNE_SCHEDULER": "false",
         "LANTERNE_BASE_URL": f"http://127.0.0.1:{port}",
         "LANTERNE_REDIS_URL": os.environ.get("LANTERNE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
@@ -319,26 +343,27 @@ def load(base: str, paths: list[str], clients: int, seconds: int, work: Path, pi
     return [rate, _ms(output, "50"), _ms(output, "99"), used]
 
 
-def compare(urls: tuple[str, str, str], pids: tuple[int, int, int], engine: Engine, args: argparse.Namespace,
-            work: Path) -> None:  # fmt: skip
-    """Each query against Lanterne as deployed (pages kept a minute), Lanterne computing every page,
-    and Datasette; the ratios are to Datasette's requests/s."""
-    kept, computed, datasette = urls
-    ours, theirs = lanterne_paths(engine, kept), datasette_paths(engine, datasette)
-    servers = ((kept, ours), (computed, ours), (datasette, theirs))
+def compare(lanterne: list[tuple[str, str, int]], datasette: tuple[str, int], engine: Engine,
+            args: argparse.Namespace, work: Path) -> None:  # fmt: skip
+    """Each query against every Lanterne server (as deployed, keeping pages a minute; computing every
+    page; on PostgreSQL when asked) and Datasette; the ratios are to Datasette's requests/s."""
+    ours, theirs = lanterne_paths(engine, lanterne[0][1]), datasette_paths(engine, datasette[0])
+    servers = [(base, ours, pid) for _, base, pid in lanterne] + [(datasette[0], theirs, datasette[1])]
     head = f"{'req/s':>6} {'p50':>7} {'p99':>7} {'cpu/req':>7}"
-    print(f"\n{'':<17} {'':>7} | {'Lanterne (kept pages)':^30} | {'Lanterne (computed)':^30} | "
-          f"{'Datasette':^30} | ratios")  # fmt: skip
-    print(f"{'query':<17} {'clients':>7} | {head} | {head} | {head} | kept computed")
+    names = [name for name, _, _ in lanterne] + ["Datasette"]
+    print(f"\n{'':<17} {'':>7} | " + " | ".join(f"{name:^30}" for name in names) + " | ratios")
+    print(f"{'query':<17} {'clients':>7} | " + " | ".join([head] * len(names)) + " | "
+          + " ".join(name.split()[-1].strip("()") for name, _, _ in lanterne))  # fmt: skip
     for name in QUERIES:
         for clients in (1, 16):
-            for base, paths in servers:
+            for base, paths, _ in servers:
                 load(base, paths[name], clients, 2, work)  # warm caches and connections
-            figures = [load(base, paths[name], clients, args.duration, work, pid)
-                       for (base, paths), pid in zip(servers, pids, strict=True)]  # fmt: skip
+            figures = [
+                load(base, paths[name], clients, args.duration, work, pid) for base, paths, pid in servers
+            ]
             cells = " | ".join(f"{f[0]:>6,.0f} {f[1]:>5.1f}ms {f[2]:>5.1f}ms {f[3]:>5.2f}ms" for f in figures)
-            ratios = [f[0] / max(figures[2][0], 1e-9) for f in figures[:2]]
-            print(f"{name:<17} {clients:>7} | {cells} | {ratios[0]:4.1f}× {ratios[1]:6.1f}×")
+            ratios = " ".join(f"{f[0] / max(figures[-1][0], 1e-9):5.1f}×" for f in figures[:-1])
+            print(f"{name:<17} {clients:>7} | {cells} | {ratios}")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -392,18 +417,24 @@ def main() -> None:
     engine = build_lanterne(work / "lanterne.db", args)
     build_datasette_db(work / "bench.db", engine)
     binary = install_datasette(work / "datasette-venv")
-    lport, cport, dport = free_port(), free_port(), free_port()
-    command, env = lanterne_command(work / "lanterne.db", lport, args.workers)
-    computing, computing_env = lanterne_command(work / "lanterne.db", cport, args.workers, kept_pages=False)
-    lanterne, computed = f"http://127.0.0.1:{lport}", f"http://127.0.0.1:{cport}"
+    db, dport = work / "lanterne.db", free_port()
+    servers = [("Lanterne (pages kept)", lanterne_command(db, free_port(), args.workers))]
+    servers.append(("Lanterne (computed)", lanterne_command(db, free_port(), args.workers, kept_pages=False)))
+    if args.postgres:
+        build_postgres(args.postgres, args)
+        on_postgres = lanterne_command(db, free_port(), args.workers, kept_pages=False, url=args.postgres)
+        servers.append(("Lanterne, PostgreSQL (pg)", on_postgres))
     datasette = f"http://127.0.0.1:{dport}"
-    with (
-        serving(command, f"{lanterne}/health", env) as ours,
-        serving(computing, f"{computed}/health", computing_env) as recomputing,
-        serving(datasette_command(binary, work / "bench.db", dport), f"{datasette}/bench") as theirs,
-    ):
-        pids = (ours.pid, recomputing.pid, theirs.pid)
-        compare((lanterne, computed, datasette), pids, engine, args, work)
+    with contextlib.ExitStack() as stack:
+        lanterne = []
+        for name, (started, environment) in servers:
+            base = f"http://127.0.0.1:{started[started.index('--port') + 1]}"
+            lanterne.append(
+                (name, base, stack.enter_context(serving(started, f"{base}/health", environment)).pid)
+            )
+        theirs = stack.enter_context(serving(datasette_command(binary, db.with_name("bench.db"), dport),
+                                             f"{datasette}/bench"))  # fmt: skip
+        compare(lanterne, (datasette, theirs.pid), engine, args, work)
     command, env = lanterne_command(work / "lanterne.db", free_port(), 1)
     single = f"http://127.0.0.1:{command[command.index('--port') + 1]}"
     print()
