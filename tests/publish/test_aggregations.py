@@ -54,6 +54,9 @@ def test_metric_agg(catalog_api: TestClient) -> None:
     mean = get(catalog_api, "metric_agg", metric="avg", field="auditoriumcapacity")["metric"]
     assert abs(mean - sum(capacities) / len(capacities)) < 1e-9
     assert get(catalog_api, "metric_agg", metric="count", cineid_eq=1000035) == {"total": 12, "metric": 12}
+    # A search reads the keys its words match first on PostgreSQL (`search.KeysIn`): aggregations too.
+    assert get(catalog_api, "metric_agg", metric="count", q="perfect") == {"total": 8, "metric": 8}
+    assert get(catalog_api, "values_agg", field="filmtitle", q="perfect days")["total"] == 8
     first = get(catalog_api, "metric_agg", metric="min", field="showstart")["metric"]
     assert first == "2026-09-07T16:00:00+02:00"
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, update
 from sqlalchemy.dialects import postgresql, sqlite
-from tests.publish.sample_catalog import build
+from tests.publish.sample_catalog import build, published
 
 from lanterne.catalog.models import Showtime
 from lanterne.publish.datasets import DATASETS
@@ -145,7 +145,9 @@ def test_prepared_pages_hold_what_sqlalchemy_reads(engine: Engine, params: dict[
     with connect(engine) as connection:
         ensure_fresh(engine, query.filters.searched)
         prepared, presented = page_rows(connection, query, 50, shown=True)
-        by_sqlalchemy = [tuple(row) for row in connection.execute(statement(query, 50), values(query))]
+        by_sqlalchemy = [
+            tuple(row) for row in connection.execute(statement(query, 50), values(query, connection))
+        ]
         plain, nothing_shown = page_rows(connection, query, 50)  # the portal's reading: times as times
     assert plain == by_sqlalchemy and nothing_shown == frozenset()
     # A JSON page's times are read straight into Paris ISO text; everything else is what SQLAlchemy reads.
@@ -187,6 +189,21 @@ def test_a_page_joins_outside_its_keys_only_the_tables_it_shows() -> None:
     outer, keys = sql.split("WHERE showtimes.id IN", 1)
     assert "cinemas" not in outer and "films" in outer
     assert "JOIN cinemas" in keys and "publish_consent" in keys
+
+
+def test_a_search_reads_its_keys_first_on_postgresql_only(engine: Engine) -> None:
+    """PostgreSQL gets the keys a word matches as one bound array (its planner then sees how few they
+    are); SQLite reads them in a subquery. Both answer the same séances."""
+    build(engine)
+    query = parse_lines(PROGRAMME, {"q": "perfect", "size": "100"})
+    postgres_sql = str(_statement(query, 13).compile(dialect=postgresql.dialect()))
+    sqlite_sql = str(_statement(query, 13).compile(dialect=sqlite.dialect()))
+    assert "= ANY (" in postgres_sql and "search_words" not in postgres_sql
+    assert 'film_id IN (SELECT CAST(search_words."key" AS INTEGER)' in sqlite_sql
+    assert "ANY" not in sqlite_sql
+    page = fetch_page(engine, query, shown=True)
+    perfect_days = sorted(row["id"] for row in published() if row["film_id"] == 3)
+    assert [row[0] for row in page.rows] == perfect_days and page.total == len(perfect_days) > 0
 
 
 def test_last_update_follows_writes_of_any_connection(engine: Engine) -> None:

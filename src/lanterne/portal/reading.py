@@ -78,7 +78,8 @@ def capped_count(engine: Engine, dataset_id: str, params: Mapping[str, str]) -> 
     ensure_fresh(engine, filters.searched)
     inner = base_select(dataset, filters, literal(1)).limit(COUNT_CAP + 1).subquery()
     with connect(engine) as connection:
-        total = int(connection.execute(select(func.count()).select_from(inner)).scalar() or 0)
+        counting = select(func.count()).select_from(inner)
+        total = int(connection.execute(counting, filters.read_first(connection)).scalar() or 0)
     return min(total, COUNT_CAP), total > COUNT_CAP
 
 

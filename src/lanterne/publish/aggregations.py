@@ -72,7 +72,7 @@ def values(engine: Engine, dataset: Dataset, name: str, params: Mapping[str, str
     order = column.expression.desc() if descending else column.expression.asc()
     query = query.group_by(column.expression).order_by(order).limit(size)
     with connect(engine) as connection:
-        found = [_plain(row[0]) for row in connection.execute(query)]
+        found = [_plain(row[0]) for row in connection.execute(query, filters.read_first(connection))]
     return orjson.dumps(found)
 
 
@@ -94,7 +94,7 @@ def values_agg(engine: Engine, dataset: Dataset, params: Mapping[str, str]) -> b
     query = base_select(dataset, filters, column.expression, *measures).group_by(column.expression)
     query = query.order_by(order, column.expression).limit(agg_size)
     with connect(engine) as connection:
-        groups = connection.execute(query).all()
+        groups = connection.execute(query, filters.read_first(connection)).all()
     aggs = [
         {"value": _plain(row[0]), "total": row[1], **({"metric": _plain(row[2])} if metric else {})}
         for row in groups
@@ -109,5 +109,5 @@ def metric_agg(engine: Engine, dataset: Dataset, params: Mapping[str, str]) -> b
     filters = _filters(engine, dataset, params)
     query = base_select(dataset, filters, func.count(), aggregate)
     with connect(engine) as connection:
-        total, value = connection.execute(query).one()
+        total, value = connection.execute(query, filters.read_first(connection)).one()
     return orjson.dumps({"total": total, "metric": _plain(value)})

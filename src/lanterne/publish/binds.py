@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.sql.elements import BindParameter
 
 Build = Callable[[], Any]  # makes a condition's SQL, on the first request of its shape only
+Read = Callable[[Connection], Any]  # a value read from the database just before a statement runs
 
 
 class Bound:
@@ -39,12 +40,20 @@ class Binds:
         self.prefix = prefix
         self.values: dict[str, Any] = {}
         self.shape: list[Hashable] = []
+        self.late: dict[str, Read] = {}
 
     def __call__(self, value: Any, type_: Any = None) -> Bound:
         """`value` bound under the next name; give the column's type so times and booleans convert."""
         name = f"{self.prefix}{len(self.values)}"
         self.values[name] = value
         return Bound(name, value, type_)
+
+    def later(self, read: Read, type_: Any) -> Bound:
+        """A value the database gives just before the statement runs, where its SQL asks for one (the
+        keys a search word matches, on PostgreSQL: `search.keys_in`)."""
+        bound = self(None, type_)
+        self.late[bound.name] = read
+        return bound
 
     def mark(self, *structure: Hashable) -> None:
         """Record what, besides the number of values, changes the SQL (a parameter's name, a branch)."""

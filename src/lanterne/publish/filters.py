@@ -23,7 +23,7 @@ from lanterne.errors import InvalidValue
 from lanterne.publish.binds import Binds, Bound, Build
 from lanterne.publish.datasets import Column, Dataset
 from lanterne.publish.params import parse_instant, parse_number, parse_value
-from lanterne.publish.search import Folded, TextSource, fold_text, matching_keys, query_words
+from lanterne.publish.search import Folded, TextSource, fold_text, keys_in, query_words
 
 EARTH_RADIUS = 6_371_008.8  # metres
 METRES_PER_DEGREE = 111_320.0
@@ -178,9 +178,9 @@ def text_filter(
     if not words:
         return true, ()
     if q_fields is None and dataset.search:
-        matches = [[(key, matching_keys(s, w, binds)) for s, key in dataset.search] for w in words]
+        matches = [[keys_in(key, source, word, binds) for source, key in dataset.search] for word in words]
         sources = tuple(source for source, _ in dataset.search)
-        return lambda: and_(*(or_(*(key.in_(keys()) for key, keys in word)) for word in matches)), sources
+        return lambda: and_(*(or_(*(keys() for keys in word)) for word in matches)), sources
     names = [n.strip() for n in (q_fields or ",".join(dataset.text_search)).split(",") if n.strip()]
     if not names or any(dataset.column(name) is None for name in names):
         raise InvalidValue("q_fields", "noms de colonnes séparés par des virgules parmi : " + _names(dataset))

@@ -134,11 +134,11 @@ def shape(query: LinesQuery, kind: str, limit: int | None = None) -> tuple[Hasha
     return (kind, columns, sort, limit, query.page, query.size, after, query.filters.shape)
 
 
-def values(query: LinesQuery) -> dict[str, Any]:
-    """The request's values by bind name, for its shape's statement."""
-    if query.after is None:
-        return dict(query.filters.values)
-    return {**query.filters.values, **_after_binds(query.after).values}
+def values(query: LinesQuery, connection: Connection | None = None) -> dict[str, Any]:
+    """The request's values by bind name, for its shape's statement; with the `connection` it runs on,
+    those its database reads first (`Filters.read_first`)."""
+    found = query.filters.bound(connection) if connection is not None else dict(query.filters.values)
+    return found if query.after is None else {**found, **_after_binds(query.after).values}
 
 
 def statement(query: LinesQuery, limit: int | None, plan: Plan | None = None) -> Select[Any]:
@@ -209,7 +209,7 @@ def page_rows(
     and cinemas' columns from the worker's copy of them (`publish.dimensions`)."""
     plan = dimensions.plan(query.dataset, query.columns, len(query.sort)) if shown else None
     if plan is not None and (sql := prepared(connection, query, limit, shown, plan)) is not None:
-        found = sql.rows(connection, values(query))
+        found = sql.rows(connection, values(query, connection))
         stamp = last_updated or query.dataset.last_updated(connection.engine)
         first = len(plan.local)
         copies = [
@@ -225,8 +225,8 @@ def page_rows(
         }
         return plan.rows(found, copies), frozenset(presented)
     if (sql := prepared(connection, query, limit, shown)) is not None:
-        return sql.rows(connection, values(query)), sql.presented
-    return connection.execute(statement(query, limit), values(query)).all(), frozenset()
+        return sql.rows(connection, values(query, connection)), sql.presented
+    return connection.execute(statement(query, limit), values(query, connection)).all(), frozenset()
 
 
 def _shown(column: Column, value: Any) -> Any:
@@ -243,7 +243,7 @@ def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: date
 
     def counted() -> int:
         with connect(engine) as connection:
-            return int(connection.execute(counting, dict(filters.values)).scalar() or 0)
+            return int(connection.execute(counting, filters.bound(connection)).scalar() or 0)
 
     key = (filters.shape, tuple(filters.values.values()))
     return dataset.remembered_count(key, version, counted)
@@ -357,12 +357,12 @@ def stream_rows(engine: Engine, query: LinesQuery, times_as_text: bool = False) 
     width = len(query.columns)
     with connect(engine) as connection:
         if (sql := prepared(connection, query, None, times_as_text)) is not None:
-            for batch in sql.stream(connection, values(query), BATCH):
+            for batch in sql.stream(connection, values(query, connection), BATCH):
                 for row in batch:
                     yield row[:width]
             return
         result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-            statement(query, None), values(query)
+            statement(query, None), values(query, connection)
         )
         for partition in result.partitions(BATCH):
             for row in partition:

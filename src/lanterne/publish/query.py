@@ -14,13 +14,14 @@ from functools import cached_property
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection
 
 from lanterne.errors import InvalidValue
-from lanterne.publish.binds import Binds, Build
+from lanterne.publish.binds import Binds, Build, Read
 from lanterne.publish.datasets import Column, Dataset
 from lanterne.publish.filters import column_filters, date_match, geo_filters, text_filter
 from lanterne.publish.params import cursor_text, parse_flag, parse_int, parse_value
-from lanterne.publish.search import TextSource
+from lanterne.publish.search import KEYS_READ_FIRST, TextSource
 
 MAX_SIZE = 10_000
 DEFAULT_SIZE = 12
@@ -46,10 +47,21 @@ class Filters:
     searched: tuple[TextSource, ...] = ()
     shape: tuple[Hashable, ...] = ()
     values: Mapping[str, Any] = field(default_factory=dict)
+    late: Mapping[str, Read] = field(default_factory=dict)  # values read just before running (`Binds.later`)
 
     @cached_property
     def conditions(self) -> tuple[Any, ...]:
         return tuple(build() for build in self.builds)
+
+    def read_first(self, connection: Connection) -> dict[str, Any]:
+        """The values this database's SQL reads beyond `values`, read now on `connection`."""
+        if not self.late or connection.dialect.name not in KEYS_READ_FIRST:
+            return {}
+        return {name: read(connection) for name, read in self.late.items()}
+
+    def bound(self, connection: Connection) -> dict[str, Any]:
+        """Every value the statement of these filters reads on `connection`'s database."""
+        return {**self.values, **self.read_first(connection)}
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,7 @@ def parse_filters(dataset: Dataset, params: Mapping[str, str]) -> Filters:
     builds.extend(geo_filters(dataset, params, binds))
     if params.get("date_match"):
         builds.append(date_match(dataset, params["date_match"], binds))
-    return Filters(tuple(builds), searched, (*binds.shape, len(binds.values)), binds.values)
+    return Filters(tuple(builds), searched, (*binds.shape, len(binds.values)), binds.values, binds.late)
 
 
 def parse_select(dataset: Dataset, raw: str | None) -> tuple[Column, ...]:
