@@ -8,8 +8,9 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from tests.publish.sample_catalog import build, published
 
@@ -204,6 +205,21 @@ def test_a_search_reads_its_keys_first_on_postgresql_only(engine: Engine) -> Non
     page = fetch_page(engine, query, shown=True)
     perfect_days = sorted(row["id"] for row in published() if row["film_id"] == 3)
     assert [row[0] for row in page.rows] == perfect_days and page.total == len(perfect_days) > 0
+
+
+def test_reads_hold_no_transaction_on_postgresql_and_writers_still_do(engine: Engine) -> None:
+    """A page's reads run in autocommit on PostgreSQL (no BEGIN and ROLLBACK round trips); the pooled
+    connection goes back to transactions for whoever takes it next."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads in its own way (no round trips to spare)")
+    status = psycopg.pq.TransactionStatus
+    for _ in range(2):
+        with connect(engine) as connection:
+            connection.execute(select(func.count()).select_from(Showtime)).scalar()
+            assert connection.connection.driver_connection.info.transaction_status == status.IDLE
+        with engine.connect() as connection:
+            connection.execute(select(func.count()).select_from(Showtime)).scalar()
+            assert connection.connection.driver_connection.info.transaction_status == status.INTRANS
 
 
 def test_last_update_follows_writes_of_any_connection(engine: Engine) -> None:

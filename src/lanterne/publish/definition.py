@@ -18,7 +18,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.util import find_tables
 
 from lanterne.db import sqlite_version
-from lanterne.publish.search import TextSource
+from lanterne.publish.search import TextSource, connect
 
 TYPES = ("string", "integer", "number", "boolean", "datetime", "date")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -113,7 +113,7 @@ class Dataset:
         request for its ETag. On SQLite a connection remembers it until the database file changes."""
         if self._updated_query is None:
             return EPOCH
-        with engine.connect() as connection:
+        with connect(engine) as connection:
             version = sqlite_version(connection)
             key = ("last_updated", id(self))
             remembered = connection.info.get(key)
@@ -133,7 +133,7 @@ class Dataset:
         if cached and cached[1] == stamp and now - cached[0] < COUNT_CACHE_SECONDS:
             return cached[2]
         query = select(func.count()).select_from(self.from_clause(true())).where(self.condition())
-        with engine.connect() as connection:
+        with connect(engine) as connection:
             total = int(connection.execute(query).scalar() or 0)
         self._count_cache = (now, stamp, total)
         return total

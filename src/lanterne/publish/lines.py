@@ -355,7 +355,7 @@ def stream_rows(engine: Engine, query: LinesQuery, times_as_text: bool = False) 
     """Every matching row, read a thousand at a time; the connection closes when the client leaves.
     With `times_as_text` (for `formats.TEXT_TIMES`), times may arrive as the Paris ISO text they show."""
     width = len(query.columns)
-    with connect(engine) as connection:
+    with connect(engine, streaming=True) as connection:
         if (sql := prepared(connection, query, None, times_as_text)) is not None:
             for batch in sql.stream(connection, values(query, connection), BATCH):
                 for row in batch:
