@@ -5,6 +5,7 @@ request may stay behind in the reused statement."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,10 +26,11 @@ from lanterne.publish.lines import (
     shape,
     statement,
     values,
+    walking,
 )
 from lanterne.publish.prepared import CONVERTED_KEPT, Prepared, Remembered, prepare
 from lanterne.publish.query import encode_cursor, parse_lines
-from lanterne.publish.search import connect, ensure_fresh
+from lanterne.publish.search import connect, ensure_fresh, spread
 
 PROGRAMME = DATASETS["programmation-cinemas"]
 CURSOR_A = encode_cursor((datetime(2026, 9, 8, 18, tzinfo=UTC), 41))
@@ -205,6 +207,38 @@ def test_a_search_reads_its_keys_first_on_postgresql_only(engine: Engine) -> Non
     page = fetch_page(engine, query, shown=True)
     perfect_days = sorted(row["id"] for row in published() if row["film_id"] == 3)
     assert [row[0] for row in page.rows] == perfect_days and page.total == len(perfect_days) > 0
+
+
+def test_a_walked_search_finds_the_same_seances(engine: Engine) -> None:
+    """SQLite walks the key order for a search reaching most séances (`lines.walking`): the same rows,
+    from another statement (a unary `+` keeps SQLite off the keys' indexes)."""
+    build(engine)
+    for q in ("perfect", "e", "rennes"):
+        query = parse_lines(PROGRAMME, {"q": q, "size": "5"})
+        walked = replace(query, filters=query.filters.walking())
+        assert shape(walked, "rows", 6) != shape(query, "rows", 6)
+        with connect(engine) as connection:
+            ensure_fresh(engine, query.filters.searched)
+            assert page_rows(connection, walked, 6, shown=True) == page_rows(connection, query, 6, shown=True)
+            spread_of = spread(connection, query.filters.matches)
+        if engine.dialect.name == "sqlite":
+            sql = str(_statement(walked, 6).compile(dialect=sqlite.dialect()))
+            assert "+showtimes.film_id IN (SELECT" in sql and "+showtimes.cinema_id IN (SELECT" in sql
+        if q == "perfect":  # one film of three, no cinema
+            assert spread_of == pytest.approx(1 / 3)
+
+
+def test_a_search_reaching_most_seances_walks_on_sqlite(engine: Engine) -> None:
+    """A word in every film (« e ») reaches all 24 séances: a page of 2 walks to them. One film of three
+    (« perfect ») reaches 8: a page of 100 gathers them (walking wins past spread² × total > size)."""
+    build(engine)
+    with connect(engine) as connection:
+        for q, size, walks in (("e", 2, engine.dialect.name == "sqlite"), ("perfect", 100, False)):
+            query = parse_lines(PROGRAMME, {"q": q, "size": str(size)})
+            ensure_fresh(engine, query.filters.searched)
+            found = walking(connection, query, size, None)
+            assert (found is not query) == walks
+            assert ("walked keys" in found.filters.shape) == walks
 
 
 def test_reads_hold_no_transaction_on_postgresql_and_writers_still_do(engine: Engine) -> None:

@@ -23,7 +23,7 @@ from lanterne.errors import InvalidValue
 from lanterne.publish.binds import Binds, Bound, Build
 from lanterne.publish.datasets import Column, Dataset
 from lanterne.publish.params import parse_instant, parse_number, parse_value
-from lanterne.publish.search import Folded, TextSource, fold_text, keys_in, query_words
+from lanterne.publish.search import Folded, TextSource, fold_text, keys_in, matching_keys, query_words
 
 EARTH_RADIUS = 6_371_008.8  # metres
 METRES_PER_DEGREE = 111_320.0
@@ -168,25 +168,32 @@ def column_filters(dataset: Dataset, params: Mapping[str, str], binds: Binds) ->
             yield _by_key(dataset, column, build) if name in FOLDED else build
 
 
+Matches = tuple[tuple[tuple[TextSource, Build], ...], ...]  # per word, each source's matching keys
+
+
 def text_filter(
     dataset: Dataset, q: str, q_fields: str | None, binds: Binds
-) -> tuple[Build, tuple[TextSource, ...]]:
+) -> tuple[Build, tuple[TextSource, ...], Matches]:
     """`q`: every word must start a word of the row (accents and case aside), in the indexed sources;
     with `q_fields` (or no index) every word must appear inside one of the named columns."""
     words = query_words(q)
     binds.mark("q", len(words), q_fields)
     if not words:
-        return true, ()
+        return true, (), ()
     if q_fields is None and dataset.search:
-        matches = [[keys_in(key, source, word, binds) for source, key in dataset.search] for word in words]
+        matches = tuple(
+            tuple((s, matching_keys(s, word, binds)) for s, _ in dataset.search) for word in words
+        )
+        keys = [[keys_in(key, *match, binds) for (_, key), match in zip(dataset.search, word, strict=True)]
+                for word in matches]  # fmt: skip
         sources = tuple(source for source, _ in dataset.search)
-        return lambda: and_(*(or_(*(keys() for keys in word)) for word in matches)), sources
+        return lambda: and_(*(or_(*(build() for build in word)) for word in keys)), sources, matches
     names = [n.strip() for n in (q_fields or ",".join(dataset.text_search)).split(",") if n.strip()]
     if not names or any(dataset.column(name) is None for name in names):
         raise InvalidValue("q_fields", "noms de colonnes séparés par des virgules parmi : " + _names(dataset))
     columns = [dataset.by_name[name] for name in names]
     likes = [[_like(c, f"%{_escape_like(w)}%", binds) for c in columns] for w in words]
-    return lambda: and_(*(or_(*(like() for like in word)) for word in likes)), ()
+    return lambda: and_(*(or_(*(like() for like in word)) for word in likes)), (), ()
 
 
 def _geo_columns(dataset: Dataset, param: str) -> tuple[Any, Any]:

@@ -7,7 +7,7 @@ count and the rows, JSON pages by msgspec; other formats go through `publish.for
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -23,9 +23,10 @@ from lanterne.publish.dimensions import Plan
 from lanterne.publish.formats.values import local_iso
 from lanterne.publish.prepared import Prepared, prepare
 from lanterne.publish.query import MAX_SIZE, Filters, LinesQuery, SortKey, encode_cursor, parse_lines
-from lanterne.publish.search import connect, ensure_fresh
+from lanterne.publish.search import connect, ensure_fresh, spread
 
 BATCH = 1000
+SPREAD_PARTS = 1_000_000  # a search's spread is remembered in millionths
 NOT_PREPARED = object()  # remembered for shapes whose SQL cannot be prepared
 JSON_TYPE = "application/json"
 ENCODER = msgspec.json.Encoder()
@@ -207,6 +208,7 @@ def page_rows(
     """The rows of a page, and which of their columns already hold what a JSON answer shows (`shown`:
     the caller writes JSON; the portal reads times as times). A JSON page on SQLite reads its films'
     and cinemas' columns from the worker's copy of them (`publish.dimensions`)."""
+    query = walking(connection, query, limit, last_updated)
     plan = dimensions.plan(query.dataset, query.columns, len(query.sort)) if shown else None
     if plan is not None and (sql := prepared(connection, query, limit, shown, plan)) is not None:
         found = sql.rows(connection, values(query, connection))
@@ -227,6 +229,30 @@ def page_rows(
     if (sql := prepared(connection, query, limit, shown)) is not None:
         return sql.rows(connection, values(query, connection)), sql.presented
     return connection.execute(statement(query, limit), values(query, connection)).all(), frozenset()
+
+
+def walking(connection: Connection, query: LinesQuery, limit: int, stamp: datetime | None) -> LinesQuery:
+    """The query, or on SQLite its walked form when its search reaches so many séances that walking
+    them in key order finds a page sooner than gathering them all to sort them (`search.WalkedKeysIn`).
+
+    A page of `limit` rows among `total`, a share `spread` of them matching, costs about
+    `limit / spread` rows walked against `spread × total` gathered: walking wins past
+    `spread² × total > limit`. `q=a` gathered most of a million séances for 20 (0.6 s); walked, 4 ms.
+    Only for a search ordered by the dataset's key, the order SQLite walks without sorting."""
+    filters, dataset = query.filters, query.dataset
+    by_key = [key.column.name for key in query.sort] == [dataset.key]
+    if not filters.matches or not by_key or connection.dialect.name != "sqlite":
+        return query
+    version = (id(connection.engine), stamp or dataset.last_updated(connection.engine))
+    parts = dataset.remembered_count(
+        ("spread", filters.shape, tuple(filters.values.values())),
+        version,
+        lambda: round(spread(connection, filters.matches) * SPREAD_PARTS),
+    )
+    total = dataset.count(connection.engine, version[1])
+    if (parts / SPREAD_PARTS) ** 2 * total <= limit:
+        return query
+    return replace(query, filters=filters.walking())
 
 
 def _shown(column: Column, value: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -19,9 +19,9 @@ from sqlalchemy import Connection
 from lanterne.errors import InvalidValue
 from lanterne.publish.binds import Binds, Build, Read
 from lanterne.publish.datasets import Column, Dataset
-from lanterne.publish.filters import column_filters, date_match, geo_filters, text_filter
+from lanterne.publish.filters import Matches, column_filters, date_match, geo_filters, text_filter
 from lanterne.publish.params import cursor_text, parse_flag, parse_int, parse_value
-from lanterne.publish.search import KEYS_READ_FIRST, TextSource
+from lanterne.publish.search import KEYS_READ_FIRST, TextSource, walked
 
 MAX_SIZE = 10_000
 DEFAULT_SIZE = 12
@@ -48,6 +48,12 @@ class Filters:
     shape: tuple[Hashable, ...] = ()
     values: Mapping[str, Any] = field(default_factory=dict)
     late: Mapping[str, Read] = field(default_factory=dict)  # values read just before running (`Binds.later`)
+    matches: Matches = ()  # a search's words, with the keys each matches per source
+
+    def walking(self) -> Filters:
+        """These filters with their search walked (`search.WalkedKeysIn`): another shape."""
+        builds = tuple(_walking(build) for build in self.builds)
+        return replace(self, builds=builds, shape=(*self.shape, "walked keys"))
 
     @cached_property
     def conditions(self) -> tuple[Any, ...]:
@@ -80,6 +86,10 @@ class LinesQuery:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+def _walking(build: Build) -> Build:
+    return lambda: walked(build())
+
+
 def parse_filters(dataset: Dataset, params: Mapping[str, str]) -> Filters:
     """q, q_fields, column filters, bbox, geo_distance and date_match: shared by lines and aggregations."""
     for name, reason in UNSUPPORTED.items():
@@ -88,14 +98,16 @@ def parse_filters(dataset: Dataset, params: Mapping[str, str]) -> Filters:
     builds: list[Build] = []
     searched: tuple[TextSource, ...] = ()
     binds = Binds()
+    matches: Matches = ()
     if params.get("q", "").strip():
-        build, searched = text_filter(dataset, params["q"], params.get("q_fields"), binds)
+        build, searched, matches = text_filter(dataset, params["q"], params.get("q_fields"), binds)
         builds.append(build)
     builds.extend(column_filters(dataset, params, binds))
     builds.extend(geo_filters(dataset, params, binds))
     if params.get("date_match"):
         builds.append(date_match(dataset, params["date_match"], binds))
-    return Filters(tuple(builds), searched, (*binds.shape, len(binds.values)), binds.values, binds.late)
+    shape = (*binds.shape, len(binds.values))
+    return Filters(tuple(builds), searched, shape, binds.values, binds.late, matches)
 
 
 def parse_select(dataset: Dataset, raw: str | None) -> tuple[Column, ...]:

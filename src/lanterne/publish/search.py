@@ -6,7 +6,7 @@ PostgreSQL; it is kept in step with the catalog by re-reading only the rows chan
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +30,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import ExternallyTraversible, replacement_traverse
 from sqlalchemy.types import Text
 
 from lanterne.catalog.identity import fold
@@ -224,9 +226,48 @@ def _keys_in_postgresql(element: KeysIn, compiler: Any, **kw: Any) -> str:
     return f"{compiler.process(key, **kw)} = ANY ({compiler.process(found, **kw)})"
 
 
-def keys_in(key: Any, source: TextSource, word: str, binds: Binds) -> Build:
-    """Rows whose `key` is one of the rows of `source` holding a word that starts with `word`."""
-    keys = matching_keys(source, word, binds)
+class WalkedKeysIn(KeysIn):
+    """`KeysIn` that SQLite may not seek by index (a unary `+`): it then walks the page's order and
+    keeps the séances whose key matches, which suits a word matching most films (`spread`)."""
+
+    inherit_cache = True
+
+
+@compiles(WalkedKeysIn, "sqlite")
+def _walked_keys_in(element: WalkedKeysIn, compiler: Any, **kw: Any) -> str:
+    return "+" + _keys_in(element, compiler, **kw)
+
+
+def walked(condition: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`condition` with its `KeysIn` walked."""
+
+    def walk(element: ExternallyTraversible, **kw: Any) -> ExternallyTraversible | None:
+        return (
+            WalkedKeysIn(*element.clauses)
+            if isinstance(element, KeysIn) and type(element) is KeysIn
+            else None
+        )
+
+    options: dict[str, Any] = {}
+    return replacement_traverse(condition, options, walk)
+
+
+def spread(connection: Connection, matches: Sequence[Sequence[tuple[TextSource, Build]]]) -> float:
+    """At most which share of the rows a search reaches: for each word, the share of the films and of
+    the cinemas it matches; the words must all match, so the rarest word bounds the search."""
+    shares = []
+    for word in matches:
+        share = 0.0
+        for source, keys in word:
+            found = connection.execute(select(func.count()).select_from(keys().subquery())).scalar_one()
+            rows = connection.execute(select(func.count()).select_from(source.key.table)).scalar_one()
+            share += found / max(rows, 1)
+        shares.append(min(share, 1.0))
+    return min(shares, default=1.0)
+
+
+def keys_in(key: Any, source: TextSource, keys: Build, binds: Binds) -> Build:
+    """Rows whose `key` is one of the `keys` of `source` (`matching_keys`)."""
     element = Integer() if source.integer_key else String()
     found = binds.later(lambda connection: list(connection.execute(keys()).scalars()), ARRAY(element))
     return lambda: KeysIn(key, keys().scalar_subquery(), found.param())
