@@ -242,11 +242,7 @@ def walked(condition: ColumnElement[Any]) -> ColumnElement[Any]:
     """`condition` with its `KeysIn` walked."""
 
     def walk(element: ExternallyTraversible, **kw: Any) -> ExternallyTraversible | None:
-        return (
-            WalkedKeysIn(*element.clauses)
-            if isinstance(element, KeysIn) and type(element) is KeysIn
-            else None
-        )
+        return WalkedKeysIn(*element.clauses) if type(element) is KeysIn else None
 
     options: dict[str, Any] = {}
     return replacement_traverse(condition, options, walk)
@@ -255,15 +251,14 @@ def walked(condition: ColumnElement[Any]) -> ColumnElement[Any]:
 def spread(connection: Connection, matches: Sequence[Sequence[tuple[TextSource, Build]]]) -> float:
     """At most which share of the rows a search reaches: for each word, the share of the films and of
     the cinemas it matches; the words must all match, so the rarest word bounds the search."""
-    shares = []
-    for word in matches:
-        share = 0.0
-        for source, keys in word:
-            found = connection.execute(select(func.count()).select_from(keys().subquery())).scalar_one()
-            rows = connection.execute(select(func.count()).select_from(source.key.table)).scalar_one()
-            share += found / max(rows, 1)
-        shares.append(min(share, 1.0))
-    return min(shares, default=1.0)
+
+    def counted(selectable: Any) -> int:
+        return int(connection.execute(select(func.count()).select_from(selectable)).scalar_one())
+
+    sources = {source.kind: source for word in matches for source, _ in word}
+    rows = {kind: counted(source.key.table) for kind, source in sources.items()}  # once per source
+    shares = [sum(counted(keys().subquery()) / max(rows[s.kind], 1) for s, keys in word) for word in matches]
+    return min((min(share, 1.0) for share in shares), default=1.0)
 
 
 def keys_in(key: Any, source: TextSource, keys: Build, binds: Binds) -> Build:
