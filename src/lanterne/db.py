@@ -5,12 +5,16 @@ Every domain declares its tables on `Base`; Alembic migrates the same schema on 
 
 from __future__ import annotations
 
+import logging
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -82,6 +86,87 @@ def sqlite_version(connection: Connection) -> tuple[int, int] | None:
         return None
     raw: Any = connection.connection.driver_connection
     return raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes
+
+
+# PostgreSQL tells the web workers that a transaction touching open data committed (migration 0012's
+# triggers NOTIFY on this channel), as SQLite's `data_version` tells them for free.
+CHANGES_CHANNEL = "lanterne_changes"
+log = logging.getLogger(__name__)
+
+
+class ChangeWatcher:
+    """LISTENs for the change notices of one PostgreSQL database, on a connection of its own.
+
+    `generation` moves at every notice and at every (re)connection, never back: what a worker read
+    while it stood still holds. None while not listening (not yet, or the connection broke): nothing
+    may then be remembered, and every request asks the database, as without a watcher."""
+
+    def __init__(self, engine: Engine, retry_seconds: float = 1.0) -> None:
+        self.engine, self.retry_seconds = engine, retry_seconds
+        self.generation: int | None = None
+        self._moves, self._listening, self._lock = 0, False, threading.Lock()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="lanterne-changes", daemon=True)
+
+    def start(self) -> ChangeWatcher:
+        # This process's own commits move it at once: what it wrote, it reads next (its notice follows).
+        event.listen(self.engine, "commit", self._committing)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if _WATCHERS.get(self.engine) is self:
+            del _WATCHERS[self.engine]
+        event.remove(self.engine, "commit", self._committing)
+        self._stopping.set()  # the thread sees it within half a second, closes its connection and ends
+
+    def _committing(self, _connection: Connection) -> None:
+        self._moved()
+
+    def _moved(self, listening: bool | None = None) -> None:
+        """A move, by a notice or a commit of this process (`listening` None) or a (dis)connection."""
+        with self._lock:
+            self._listening = self._listening if listening is None else listening
+            self._moves += 1
+            self.generation = self._moves if self._listening else None
+
+    def _listen(self) -> None:
+        args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(*args, **{**kwargs, "autocommit": True}) as connection:
+                    connection.execute(f"LISTEN {CHANGES_CHANNEL}")
+                    self._moved(listening=True)
+                    while not self._stopping.is_set():
+                        for _notice in connection.notifies(timeout=0.5):
+                            self._moved(listening=True)
+            except psycopg.Error as error:
+                log.warning("change notices interrupted (%s): every request asks the database", error)
+            self._moved(listening=False)
+            self._stopping.wait(self.retry_seconds)
+
+
+_WATCHERS: weakref.WeakKeyDictionary[Engine, ChangeWatcher] = weakref.WeakKeyDictionary()
+
+
+def watch_changes(engine: Engine) -> ChangeWatcher | None:
+    """Start listening for `engine`'s change notices (PostgreSQL; SQLite needs none): a web worker
+    then knows its data stands without a query per request. Whoever started the watcher stops it; None
+    if another owner did (or SQLite)."""
+    if engine.dialect.name != "postgresql" or engine in _WATCHERS:
+        return None
+    watcher = _WATCHERS[engine] = ChangeWatcher(engine).start()
+    return watcher
+
+
+def data_version(connection: Connection) -> Any | None:
+    """What moves whenever the open data may have changed, for remembering what was read from it until
+    then: SQLite's own counters (`sqlite_version`), PostgreSQL's watched notices (`watch_changes`).
+    None when nothing says so (PostgreSQL unwatched): then nothing is remembered."""
+    if connection.dialect.name == "sqlite":
+        return sqlite_version(connection)
+    watcher = _WATCHERS.get(connection.engine)
+    return None if watcher is None or watcher.generation is None else ("notices", watcher.generation)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from lanterne.db import make_engine
+from lanterne.db import ChangeWatcher, make_engine, watch_changes
 from lanterne.migrations import upgrade
 from lanterne.settings import Settings
 
@@ -18,6 +18,7 @@ from lanterne.settings import Settings
 class Runtime:
     settings: Settings
     _engine: Engine | None = field(default=None, repr=False)
+    _watcher: ChangeWatcher | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> Engine:
@@ -28,7 +29,16 @@ class Runtime:
     def migrate(self) -> None:
         upgrade(self.engine)
 
+    def watch_changes(self) -> None:
+        """A web worker learns from PostgreSQL when the open data changes (`db.ChangeWatcher`), instead
+        of asking on every request; the CLI's short commands have no use for it."""
+        if self._watcher is None:
+            self._watcher = watch_changes(self.engine)
+
     def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import traceback
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
 
 from lanterne.app import create_app
 from lanterne.publish.endpoint import LinesEndpoint, lines_dataset
@@ -65,3 +68,25 @@ def test_revalidation_unknown_datasets_and_files(catalog_api: TestClient) -> Non
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.headers["content-disposition"].startswith("attachment")
     assert catalog_api.post(f"{LINES}?size=1").status_code == 405  # only GET is a read
+
+
+def test_a_page_is_answered_on_one_connection(catalog_api: TestClient, engine: Engine) -> None:
+    """Its version, search words' freshness, rows and count: on PostgreSQL each checkout was a round
+    trip of its own (the pool's ping), three for a search. (Without Redis, the rate limit counts on a
+    connection of its own, in a transaction.)"""
+    checkouts: list[str] = []
+
+    def checked_out(*_: object) -> None:
+        ours = [frame for frame in traceback.extract_stack() if "/src/lanterne/" in frame.filename]
+        if not ours[-1].filename.endswith("ratelimit.py"):  # who checked the connection out
+            checkouts.append(f"{ours[-1].filename}:{ours[-1].lineno}")
+
+    assert catalog_api.get(f"{LINES}?size=1&q=clé").status_code == 200  # words indexed on first search
+    event.listen(engine, "checkout", checked_out)
+    try:
+        for query in ("size=2&q=clé", "size=3&sort=-showstart&cineid_eq=1000035"):
+            checkouts.clear()
+            assert catalog_api.get(f"{LINES}?{query}").status_code == 200
+            assert len(checkouts) == 1, checkouts
+    finally:
+        event.remove(engine, "checkout", checked_out)

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, FromClause, and_, func, select, true
+from sqlalchemy import FromClause, and_, func, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.util import find_tables
 
-from lanterne.db import sqlite_version
-from lanterne.publish.search import TextSource, connect
+from lanterne.db import data_version
+from lanterne.publish.search import Reader, TextSource, connect, engine_of
 
 TYPES = ("string", "integer", "number", "boolean", "datetime", "date")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -108,13 +108,13 @@ class Dataset:
     def condition(self) -> Any:
         return and_(true(), *self.where)
 
-    def last_updated(self, engine: Engine) -> datetime:
+    def last_updated(self, reader: Reader) -> datetime:
         """The newest change among the tables the dataset reads (each an index seek), asked on every
-        request for its ETag. On SQLite a connection remembers it until the database file changes."""
+        request for its ETag. A connection remembers it until the data changes (`db.data_version`)."""
         if self._updated_query is None:
             return EPOCH
-        with connect(engine) as connection:
-            version = sqlite_version(connection)
+        with connect(reader) as connection:
+            version = data_version(connection)
             key = ("last_updated", id(self))
             remembered = connection.info.get(key)
             if version is not None and remembered is not None and remembered[0] == version:
@@ -125,15 +125,15 @@ class Dataset:
                 connection.info[key] = (version, newest)
         return newest
 
-    def count(self, engine: Engine, last_updated: datetime | None = None) -> int:
+    def count(self, reader: Reader, last_updated: datetime | None = None) -> int:
         """Rows of the whole dataset, asked on every unfiltered page: counted again only once the data
         changed (its last update moved) or after a few minutes (deletions move no timestamp)."""
-        now, stamp = time.monotonic(), (id(engine), last_updated or self.last_updated(engine))
+        now, stamp = time.monotonic(), (id(engine_of(reader)), last_updated or self.last_updated(reader))
         cached = self._count_cache
         if cached and cached[1] == stamp and now - cached[0] < COUNT_CACHE_SECONDS:
             return cached[2]
         query = select(func.count()).select_from(self.from_clause(true())).where(self.condition())
-        with connect(engine) as connection:
+        with connect(reader) as connection:
             total = int(connection.execute(query).scalar() or 0)
         self._count_cache = (now, stamp, total)
         return total

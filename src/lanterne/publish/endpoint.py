@@ -23,6 +23,7 @@ from lanterne.errors import LanterneError
 from lanterne.publish import caching
 from lanterne.publish.answers import AnswerCache
 from lanterne.publish.lines import dataset_of, lines
+from lanterne.publish.search import connect
 from lanterne.runtime import Runtime
 
 PREFIXES = ("/data-fair/api/v1/datasets/", "/api/v1/datasets/")
@@ -86,17 +87,18 @@ class LinesEndpoint:
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """What `publish.routes.dataset_lines` answers in JSON: 304 when the reuser holds this
         version, else the page with its validators and `Link`, kept a minute (`publish.answers`)."""
-        engine, base_url = self.runtime.engine, self.runtime.settings.base_url
-        last_updated = dataset_of(dataset_id).last_updated(engine)
-        current = caching.validators(dataset_id, last_updated, query_string)
-        validators = _encoded(current.headers())
-        if caching.not_modified(_revalidation_headers(scope), current):
-            return 304, validators, b""
-        key = (scope["path"], caching.public_query(query_string))
-        if self.answers is not None and (kept := self.answers.get(key, last_updated)) is not None:
-            return 200, kept.headers, kept.body
-        url = base_url.rstrip("/") + scope["path"]
-        answer = lines(engine, dataset_id, params, url, base_url, last_updated)
+        base_url = self.runtime.settings.base_url
+        with connect(self.runtime.engine) as connection:  # one checkout for the version and the page
+            last_updated = dataset_of(dataset_id).last_updated(connection)
+            current = caching.validators(dataset_id, last_updated, query_string)
+            validators = _encoded(current.headers())
+            if caching.not_modified(_revalidation_headers(scope), current):
+                return 304, validators, b""
+            key = (scope["path"], caching.public_query(query_string))
+            if self.answers is not None and (kept := self.answers.get(key, last_updated)) is not None:
+                return 200, kept.headers, kept.body
+            url = base_url.rstrip("/") + scope["path"]
+            answer = lines(connection, dataset_id, params, url, base_url, last_updated)
         assert isinstance(answer.body, bytes)  # JSON is built whole; files went to the route
         headers = [*_encoded(answer.headers), *validators]
         if self.answers is not None:

@@ -23,7 +23,7 @@ from lanterne.publish.dimensions import Plan
 from lanterne.publish.formats.values import local_iso
 from lanterne.publish.prepared import Prepared, prepare
 from lanterne.publish.query import MAX_SIZE, Filters, LinesQuery, SortKey, encode_cursor, parse_lines
-from lanterne.publish.search import connect, ensure_fresh, spread
+from lanterne.publish.search import Reader, connect, engine_of, ensure_fresh, spread
 
 BATCH = 1000
 SPREAD_PARTS = 1_000_000  # a search's spread is remembered in millionths
@@ -260,15 +260,15 @@ def _shown(column: Column, value: Any) -> Any:
     return local_iso(value) if column.type == "datetime" and value is not None else value
 
 
-def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: datetime | None = None) -> int:
+def count(reader: Reader, dataset: Dataset, filters: Filters, last_updated: datetime | None = None) -> int:
     """Matching rows, remembered while the data stands (`Dataset.remembered_count`)."""
     if not filters.builds:
-        return dataset.count(engine, last_updated)
-    version = (id(engine), last_updated or dataset.last_updated(engine))
+        return dataset.count(reader, last_updated)
+    version = (id(engine_of(reader)), last_updated or dataset.last_updated(reader))
     counting = dataset.cached(("count", filters.shape), lambda: base_select(dataset, filters, func.count()))
 
     def counted() -> int:
-        with connect(engine) as connection:
+        with connect(reader) as connection:
             return int(connection.execute(counting, filters.bound(connection)).scalar() or 0)
 
     key = (filters.shape, tuple(filters.values.values()))
@@ -276,17 +276,17 @@ def count(engine: Engine, dataset: Dataset, filters: Filters, last_updated: date
 
 
 def fetch_page(
-    engine: Engine, query: LinesQuery, last_updated: datetime | None = None, shown: bool = False
+    reader: Reader, query: LinesQuery, last_updated: datetime | None = None, shown: bool = False
 ) -> Page:
     """One page of rows and, when asked, the count; `last_updated` spares a lookup the caller made;
     `shown`: times may come as the text JSON shows (`Page.presented` says which)."""
-    ensure_fresh(engine, query.filters.searched)
+    ensure_fresh(reader, query.filters.searched)
     rows: Sequence[Any] = []
     presented: frozenset[int] = frozenset()
     if query.size:
-        with connect(engine) as connection:
+        with connect(reader) as connection:
             rows, presented = page_rows(connection, query, query.size + 1, shown, last_updated)
-    total = count(engine, query.dataset, query.filters, last_updated) if query.count else None
+    total = count(reader, query.dataset, query.filters, last_updated) if query.count else None
     more = len(rows) > query.size
     rows = rows[: query.size]
     next_params: dict[str, str] | None = None
@@ -341,9 +341,9 @@ def json_body(query: LinesQuery, page: Page, following: str | None) -> bytes:
 
 
 def export_options(
-    engine: Engine, query: LinesQuery, base_url: str, last_updated: datetime | None = None
+    reader: Reader, query: LinesQuery, base_url: str, last_updated: datetime | None = None
 ) -> dict[str, Any]:
-    stamp = last_updated or query.dataset.last_updated(engine)
+    stamp = last_updated or query.dataset.last_updated(reader)
     return {**query.options, "base_url": base_url, "last_updated": stamp}
 
 
@@ -352,7 +352,7 @@ def file_headers(query: LinesQuery) -> dict[str, str]:
 
 
 def lines(
-    engine: Engine,
+    reader: Reader,
     dataset_id: str,
     params: Sequence[tuple[str, str]],
     url: str,
@@ -361,18 +361,19 @@ def lines(
 ) -> Answer:
     """`GET …/lines`: one page of rows as JSON (or a file), the next page's URL in `next` and `Link`.
 
-    `last_updated`, when the caller read it already (for the ETag), is not asked again."""
+    `last_updated`, when the caller read it already (for the ETag), is not asked again; `reader`, the
+    connection the caller read it on, reads the page too."""
     query = parse_lines(dataset_of(dataset_id), _single(params))
     if query.format != "json":
         formats.check(query.format, query.dataset, query.columns, query.options)
-    page = fetch_page(engine, query, last_updated, shown=query.format == "json")
+    page = fetch_page(reader, query, last_updated, shown=query.format == "json")
     following = next_url(url, params, page.next_params) if page.next_params else None
     headers = {"link": f'<{following}>; rel="next"'} if following else {}
     if query.format == "json":
         return Answer(json_body(query, page, following), JSON_TYPE, headers)
     width = len(query.columns)
     rows = (tuple(row[:width]) for row in page.rows)
-    options = export_options(engine, query, base_url, last_updated)
+    options = export_options(reader, query, base_url, last_updated)
     chunks = formats.write(query.format, query.dataset, list(query.columns), rows, options)
     return Answer(chunks, formats.CONTENT_TYPES[query.format], {**headers, **file_headers(query)})
 

@@ -37,7 +37,7 @@ from sqlalchemy.types import Text
 
 from lanterne.catalog.identity import fold
 from lanterne.catalog.models import Cinema, Film, School, Showtime
-from lanterne.db import Base, UTCDateTime, sqlite_version
+from lanterne.db import Base, UTCDateTime, data_version
 from lanterne.publish.binds import Binds, Build
 
 WORD_LENGTH = 60
@@ -108,9 +108,19 @@ def _fold_or_none(value: Any) -> str | None:
 READ_MAPPING = "PRAGMA mmap_size = 1073741824"
 
 
+# What reads the datasets: the engine, or the connection a request already reads on. A request answered
+# on one connection checks one out of the pool once: on PostgreSQL each checkout is a round trip (the
+# pool's ping), and a search's page took three.
+Reader = Engine | Connection
+
+
+def engine_of(reader: Reader) -> Engine:
+    return reader.engine if isinstance(reader, Connection) else reader
+
+
 @contextmanager
-def connect(engine: Engine, streaming: bool = False) -> Iterator[Connection]:
-    """A connection that reads the datasets, on which `Folded` works.
+def connect(reader: Reader, streaming: bool = False) -> Iterator[Connection]:
+    """A connection that reads the datasets, on which `Folded` works; the caller's own, if it holds one.
 
     Once per pooled SQLite connection, it learns the fold function and to read the file through memory
     mapping. Once, not per checkout: defining a function makes SQLite throw away every statement it has
@@ -118,7 +128,11 @@ def connect(engine: Engine, streaming: bool = False) -> Iterator[Connection]:
     On PostgreSQL it reads in autocommit: a read needs no transaction, and BEGIN and ROLLBACK were two of
     a page's round trips (a computed cinema's week 2.1 → 1.5 ms in process). Not when `streaming` an
     export: its server-side cursor lives in a transaction."""
-    with engine.connect() as connection:
+    if isinstance(reader, Connection):
+        assert not streaming, "an export streams on a connection of its own"
+        yield reader
+        return
+    with reader.connect() as connection:
         if connection.dialect.name == "postgresql" and not streaming:
             connection.execution_options(isolation_level="AUTOCOMMIT")
         elif connection.dialect.name == "sqlite" and not connection.info.get("folding"):
@@ -335,13 +349,13 @@ def _freshness(sources: tuple[TextSource, ...]) -> Select[Any]:
     return query
 
 
-def stale(engine: Engine, sources: tuple[TextSource, ...]) -> list[TextSource]:
+def stale(reader: Reader, sources: tuple[TextSource, ...]) -> list[TextSource]:
     """The sources changed since their words were written: one query of index seeks, asked again on
     SQLite only once the database changed since this connection found them fresh (every search asks)."""
     if not sources:
         return []
-    with connect(engine) as connection:
-        version, fresh = sqlite_version(connection), ("words fresh", sources)
+    with connect(reader) as connection:
+        version, fresh = data_version(connection), ("words fresh", sources)
         if version is not None and connection.info.get(fresh) == version:
             return []
         found = connection.execute(_freshness(sources)).one()
@@ -352,12 +366,12 @@ def stale(engine: Engine, sources: tuple[TextSource, ...]) -> list[TextSource]:
     return changed
 
 
-def ensure_fresh(engine: Engine, sources: tuple[TextSource, ...]) -> None:
+def ensure_fresh(reader: Reader, sources: tuple[TextSource, ...]) -> None:
     """Bring the words of `sources` up to date before a search.
 
     Another worker doing the same pass at the same moment makes ours collide (a duplicate word, or
     SQLite's single writer busy): theirs stands, and this search reads the words as they are.
     """
-    for source in stale(engine, sources):
+    for source in stale(reader, sources):
         with suppress(IntegrityError, OperationalError):
-            reindex(engine, source)
+            reindex(engine_of(reader), source)
