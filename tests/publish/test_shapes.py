@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from tests.publish.sample_catalog import build, published
 
@@ -226,6 +226,29 @@ def test_a_walked_search_finds_the_same_seances(engine: Engine) -> None:
             assert "+showtimes.film_id IN (SELECT" in sql and "+showtimes.cinema_id IN (SELECT" in sql
         if q == "perfect":  # one film of three, no cinema
             assert spread_of == pytest.approx(1 / 3)
+
+
+def test_a_search_reads_all_its_keys_in_one_statement(engine: Engine) -> None:
+    """Two words, each matching films and cinemas: four key lists, one round trip on PostgreSQL (none
+    on SQLite, where they are subqueries); a word matching nothing gives an empty list, not NULL."""
+    build(engine)
+    statements: list[str] = []
+    for q, expected in (("perfect days", [3]), ("perfect zzzz", [])):
+        query = parse_lines(PROGRAMME, {"q": q, "size": "100"})
+        ensure_fresh(engine, query.filters.searched)
+        statements.clear()
+        with connect(engine) as connection:
+            event.listen(connection, "before_cursor_execute", lambda *a: statements.append(a[2]))
+            late = query.filters.read_first(connection)
+        if engine.dialect.name != "postgresql":
+            assert late == {} and statements == []
+            continue
+        assert len(late) == 4 and len(statements) == 1 and statements[0].count("array_agg(") == 4
+        assert all(isinstance(keys, list) for keys in late.values())
+        page = fetch_page(engine, query, shown=True)
+        assert sorted({row[0] for row in page.rows}) == sorted(
+            row["id"] for row in published() if row["film_id"] in expected
+        )
 
 
 def test_a_search_reaching_most_seances_walks_on_sqlite(engine: Engine) -> None:

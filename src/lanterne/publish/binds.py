@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import bindparam
 from sqlalchemy.sql.elements import BindParameter
 
 Build = Callable[[], Any]  # makes a condition's SQL, on the first request of its shape only
-Read = Callable[[Connection], Any]  # a value read from the database just before a statement runs
+Late = Callable[[], Any]  # makes the scalar SQL of a value read from the database just before a statement
 
 
 class Bound:
@@ -40,7 +40,7 @@ class Binds:
         self.prefix = prefix
         self.values: dict[str, Any] = {}
         self.shape: list[Hashable] = []
-        self.late: dict[str, Read] = {}
+        self.late: dict[str, Late] = {}
 
     def __call__(self, value: Any, type_: Any = None) -> Bound:
         """`value` bound under the next name; give the column's type so times and booleans convert."""
@@ -48,11 +48,12 @@ class Binds:
         self.values[name] = value
         return Bound(name, value, type_)
 
-    def later(self, read: Read, type_: Any) -> Bound:
+    def later(self, expression: Late, type_: Any) -> Bound:
         """A value the database gives just before the statement runs, where its SQL asks for one (the
-        keys a search word matches, on PostgreSQL: `search.keys_in`)."""
+        keys a search word matches, on PostgreSQL: `search.keys_in`). `expression` makes the scalar SQL
+        that reads it, bound to this request's values: a request's late values are read in one query."""
         bound = self(None, type_)
-        self.late[bound.name] = read
+        self.late[bound.name] = expression
         return bound
 
     def mark(self, *structure: Hashable) -> None:

@@ -278,7 +278,12 @@ def spread(connection: Connection, matches: Sequence[Sequence[tuple[TextSource, 
 def keys_in(key: Any, source: TextSource, keys: Build, binds: Binds) -> Build:
     """Rows whose `key` is one of the `keys` of `source` (`matching_keys`)."""
     element = Integer() if source.integer_key else String()
-    found = binds.later(lambda connection: list(connection.execute(keys()).scalars()), ARRAY(element))
+
+    def gathered() -> Any:  # the keys as one array (NULL for none), read first where KEYS_READ_FIRST
+        listed = keys().subquery()
+        return select(func.array_agg(listed.c[0])).scalar_subquery()
+
+    found = binds.later(gathered, ARRAY(element))
     return lambda: KeysIn(key, keys().scalar_subquery(), found.param())
 
 
