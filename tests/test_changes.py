@@ -128,6 +128,28 @@ def test_last_update_is_asked_once_per_change(
         event.remove(pg, "before_cursor_execute", seen)
 
 
+def test_a_change_without_notice_is_seen_after_a_few_seconds(pg: Engine, other_process: Engine) -> None:
+    """A notice that cannot arrive (a pooler in transaction mode, a table without its trigger) costs at
+    most `trust_seconds` of an old last update."""
+    watcher = watch_changes(pg, trust_seconds=0.3)
+    assert watcher is not None
+    try:
+        assert _until(lambda: watcher.generation is not None)
+        dataset = dataset_of("films")
+        with connect(pg) as connection:
+            first = dataset.last_updated(connection)
+        with other_process.begin() as connection:
+            connection.execute(text("ALTER TABLE films DISABLE TRIGGER lanterne_notify_change"))
+            connection.execute(insert(Film).values(title="Sans avis"))
+            connection.execute(text("ALTER TABLE films ENABLE TRIGGER lanterne_notify_change"))
+        moved = watcher.generation
+        with connect(pg) as connection:
+            assert _until(lambda: dataset.last_updated(connection) > first, seconds=2)
+        assert watcher.generation == moved  # no notice came: the last update was asked again
+    finally:
+        watcher.stop()
+
+
 def test_unwatched_nothing_is_remembered(pg: Engine) -> None:
     with connect(pg) as connection:
         assert data_version(connection) is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -99,10 +100,13 @@ class ChangeWatcher:
 
     `generation` moves at every notice and at every (re)connection, never back: what a worker read
     while it stood still holds. None while not listening (not yet, or the connection broke): nothing
-    may then be remembered, and every request asks the database, as without a watcher."""
+    may then be remembered, and every request asks the database, as without a watcher. What it lets a
+    worker remember is asked again after `trust_seconds` all the same: a notice that cannot arrive (a
+    pooler in transaction mode does not carry LISTEN, a table without its trigger) costs a few seconds
+    of an old ETag, well within the minute pages announce (`Cache-Control: max-age=60`)."""
 
-    def __init__(self, engine: Engine, retry_seconds: float = 1.0) -> None:
-        self.engine, self.retry_seconds = engine, retry_seconds
+    def __init__(self, engine: Engine, retry_seconds: float = 1.0, trust_seconds: float = 5.0) -> None:
+        self.engine, self.retry_seconds, self.trust_seconds = engine, retry_seconds, trust_seconds
         self.generation: int | None = None
         self._moves, self._listening, self._lock = 0, False, threading.Lock()
         self._stopping = threading.Event()
@@ -149,13 +153,13 @@ class ChangeWatcher:
 _WATCHERS: weakref.WeakKeyDictionary[Engine, ChangeWatcher] = weakref.WeakKeyDictionary()
 
 
-def watch_changes(engine: Engine) -> ChangeWatcher | None:
+def watch_changes(engine: Engine, trust_seconds: float = 5.0) -> ChangeWatcher | None:
     """Start listening for `engine`'s change notices (PostgreSQL; SQLite needs none): a web worker
     then knows its data stands without a query per request. Whoever started the watcher stops it; None
     if another owner did (or SQLite)."""
     if engine.dialect.name != "postgresql" or engine in _WATCHERS:
         return None
-    watcher = _WATCHERS[engine] = ChangeWatcher(engine).start()
+    watcher = _WATCHERS[engine] = ChangeWatcher(engine, trust_seconds=trust_seconds).start()
     return watcher
 
 
@@ -166,7 +170,9 @@ def data_version(connection: Connection) -> Any | None:
     if connection.dialect.name == "sqlite":
         return sqlite_version(connection)
     watcher = _WATCHERS.get(connection.engine)
-    return None if watcher is None or watcher.generation is None else ("notices", watcher.generation)
+    if watcher is None or watcher.generation is None:
+        return None
+    return watcher.generation, int(time.monotonic() // watcher.trust_seconds)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
