@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, select
 
 from lanterne.errors import InvalidValue
 from lanterne.publish.binds import Binds, Build, Late
@@ -35,11 +35,6 @@ class SortKey:
     descending: bool = False
 
 
-# The one statement reading the late values of a shape of filters (`Filters.read_first`).
-_LATE_READS: dict[Hashable, Select[Any]] = {}
-LATE_READS_KEPT = 1000
-
-
 @dataclass(frozen=True)
 class Filters:
     """The WHERE of a request, and the full-text sources it reads (kept fresh before the query runs).
@@ -48,6 +43,7 @@ class Filters:
     requests of one shape share one statement, so `conditions` are only built when one is.
     """
 
+    dataset: Dataset = field(compare=False, repr=False)
     builds: tuple[Build, ...] = ()
     searched: tuple[TextSource, ...] = ()
     shape: tuple[Hashable, ...] = ()
@@ -70,11 +66,9 @@ class Filters:
         in four of a page's on PostgreSQL), built once per shape."""
         if not self.late or connection.dialect.name not in KEYS_READ_FIRST:
             return {}
-        shape = (tuple(source.kind for source in self.searched), self.shape)
-        if (reading := _LATE_READS.get(shape)) is None:
-            if len(_LATE_READS) >= LATE_READS_KEPT:
-                _LATE_READS.clear()
-            reading = _LATE_READS[shape] = select(*(late().label(name) for name, late in self.late.items()))
+        reading = self.dataset.cached(
+            ("read first", self.shape), lambda: select(*(late().label(n) for n, late in self.late.items()))
+        )
         found = connection.execute(reading, dict(self.values)).one()
         return {name: [] if value is None else value for name, value in zip(self.late, found, strict=True)}
 
@@ -120,7 +114,7 @@ def parse_filters(dataset: Dataset, params: Mapping[str, str]) -> Filters:
     if params.get("date_match"):
         builds.append(date_match(dataset, params["date_match"], binds))
     shape = (*binds.shape, len(binds.values))
-    return Filters(tuple(builds), searched, shape, binds.values, binds.late, matches)
+    return Filters(dataset, tuple(builds), searched, shape, binds.values, binds.late, matches)
 
 
 def parse_select(dataset: Dataset, raw: str | None) -> tuple[Column, ...]:
