@@ -355,8 +355,8 @@ def _freshness(sources: tuple[TextSource, ...]) -> Select[Any]:
 
 
 def stale(reader: Reader, sources: tuple[TextSource, ...]) -> list[TextSource]:
-    """The sources changed since their words were written: one query of index seeks, asked again on
-    SQLite only once the database changed since this connection found them fresh (every search asks)."""
+    """The sources changed since their words were written: one query of index seeks, asked again only
+    once the data changed since this connection found them fresh (`db.data_version`; every search asks)."""
     if not sources:
         return []
     with connect(reader) as connection:
