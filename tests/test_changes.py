@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, insert, text
 from sqlalchemy.sql.util import find_tables
-from tests.conftest import _empty_postgres
+from tests.conftest import _empty_postgres, wait_until
 
 import lanterne.app  # noqa: F401  (registers every domain's datasets)
 from lanterne.catalog.models import Film
@@ -21,15 +20,6 @@ from lanterne.publish.lines import dataset_of
 from lanterne.publish.search import connect, search_marks, search_words
 
 MIGRATION = Path(__file__).parents[1] / "src/lanterne/migrations/versions/0012_publish_change_notices.py"
-
-
-def _until(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return condition()
 
 
 @pytest.fixture
@@ -50,7 +40,7 @@ def other_process(pg: Engine) -> Iterator[Engine]:
 def watcher(pg: Engine) -> Iterator[ChangeWatcher]:
     found = watch_changes(pg)
     assert found is not None
-    assert _until(lambda: found.generation is not None), "never listening"
+    wait_until(lambda: found.generation is not None, timeout=5)
     yield found
     found.stop()
 
@@ -66,7 +56,7 @@ def test_a_commit_elsewhere_on_open_data_moves_the_generation(
     before = watcher.generation
     assert before is not None
     _mark(other_process, "films")
-    assert _until(lambda: (watcher.generation or 0) > before)
+    wait_until(lambda: (watcher.generation or 0) > before, timeout=5)
 
 
 def test_a_commit_elsewhere_on_other_tables_does_not(watcher: ChangeWatcher, other_process: Engine) -> None:
@@ -75,7 +65,7 @@ def test_a_commit_elsewhere_on_other_tables_does_not(watcher: ChangeWatcher, oth
         connection.execute(text("CREATE TEMPORARY TABLE scratch (n int)"))
         connection.execute(text("INSERT INTO scratch VALUES (1)"))
     _mark(other_process, "sentinel")  # this one notifies: once it arrived, the first would have too
-    assert _until(lambda: (watcher.generation or 0) > (before or 0))
+    wait_until(lambda: (watcher.generation or 0) > (before or 0), timeout=5)
     assert watcher.generation == (before or 0) + 1
 
 
@@ -88,7 +78,7 @@ def test_this_process_reads_its_own_writes_at_once(watcher: ChangeWatcher, pg: E
 def test_a_broken_listener_stops_remembering_then_listens_again(pg: Engine) -> None:
     watcher = ChangeWatcher(pg, retry_seconds=0.05).start()
     try:
-        assert _until(lambda: watcher.generation is not None)
+        wait_until(lambda: watcher.generation is not None, timeout=5)
         before = watcher.generation or 0
         with pg.connect() as connection:
             killed = connection.execute(
@@ -98,8 +88,8 @@ def test_a_broken_listener_stops_remembering_then_listens_again(pg: Engine) -> N
                 )
             ).all()
         assert killed
-        assert _until(lambda: watcher.generation is None or watcher.generation > before + 1)
-        assert _until(lambda: (watcher.generation or 0) > before + 1)  # listening again
+        wait_until(lambda: watcher.generation is None or watcher.generation > before + 1, timeout=5)
+        wait_until(lambda: (watcher.generation or 0) > before + 1, timeout=5)  # listening again
     finally:
         watcher.stop()
 
@@ -123,7 +113,7 @@ def test_last_update_is_asked_once_per_change(
         with other_process.begin() as connection:
             connection.execute(insert(Film).values(title="Nouveau"))
         with connect(pg) as connection:
-            assert _until(lambda: dataset.last_updated(connection) > first)
+            wait_until(lambda: dataset.last_updated(connection) > first, timeout=5)
     finally:
         event.remove(pg, "before_cursor_execute", seen)
 
@@ -134,7 +124,7 @@ def test_a_change_without_notice_is_seen_after_a_few_seconds(pg: Engine, other_p
     watcher = watch_changes(pg, trust_seconds=0.3)
     assert watcher is not None
     try:
-        assert _until(lambda: watcher.generation is not None)
+        wait_until(lambda: watcher.generation is not None, timeout=5)
         dataset = dataset_of("films")
         with connect(pg) as connection:
             first = dataset.last_updated(connection)
@@ -144,7 +134,7 @@ def test_a_change_without_notice_is_seen_after_a_few_seconds(pg: Engine, other_p
             connection.execute(text("ALTER TABLE films ENABLE TRIGGER lanterne_notify_change"))
         moved = watcher.generation
         with connect(pg) as connection:
-            assert _until(lambda: dataset.last_updated(connection) > first, seconds=2)
+            wait_until(lambda: dataset.last_updated(connection) > first, timeout=2)
         assert watcher.generation == moved  # no notice came: the last update was asked again
     finally:
         watcher.stop()

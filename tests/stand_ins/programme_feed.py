@@ -7,7 +7,6 @@ without depending on any real vendor's connector. Registered as connector "feed"
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -161,14 +160,6 @@ def make_programme(
     if edition:
         showtimes.pop()
     return {"films": film_list, "showtimes": showtimes}
-
-
-def wait_until(predicate: Any, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not reached")
-        time.sleep(0.02)
 
 
 def add_cinema(engine: Any, cinema_id: int, department: str = "75", **values: Any) -> None:
